@@ -1,0 +1,212 @@
+"""Command line: ``python main.py [COMMAND] ...``. Without a command, the GUI opens."""
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .mnist import MnistError, content_sha256, load_mnist, resolve_data_dir, to_input
+from .unipen import UnipenMissingError
+from .weights import DEFAULT_WEIGHTS, WeightsError, load_weights, save_weights
+
+COMMANDS = ("train", "evaluate", "evaluate-real", "predict", "download-mnist", "gui")
+
+
+def add_common(p: argparse.ArgumentParser, weights: bool = True, data: bool = True) -> None:
+    if weights:
+        p.add_argument("--weights", type=Path, default=None,
+                       help=f"weights .npz (default: {DEFAULT_WEIGHTS.relative_to(DEFAULT_WEIGHTS.parent.parent)})")
+    if data:
+        p.add_argument("--data-dir", type=Path, default=None,
+                       help="folder with the MNIST IDX files (default: $HDR_DATA_DIR, else the user cache)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python main.py", description=(
+        "Handwritten digit recognition with a from-scratch NumPy CNN. Without a command, opens the app."))
+    sub = parser.add_subparsers(dest="command")
+
+    gui = sub.add_parser("gui", help="open the app (the default)")
+    add_common(gui)
+    gui.add_argument("--lang", choices=("zh", "en"), default=None, help="interface language (default: system locale)")
+
+    tr = sub.add_parser("train", help="train the network on MNIST")
+    add_common(tr, weights=False)
+    tr.add_argument("--epochs", type=int, default=30)
+    tr.add_argument("--batch-size", type=int, default=100)
+    tr.add_argument("--lr", type=float, default=1e-3, help="peak learning rate (cosine schedule)")
+    tr.add_argument("--optimizer", choices=("sgd", "momentum", "adam"), default="adam")
+    tr.add_argument("--weight-decay", type=float, default=0.0, help="L2 weight decay")
+    tr.add_argument("--hidden", type=int, default=256, help="hidden units of the first Affine layer")
+    tr.add_argument("--dropout", type=float, default=0.0, help="dropout rate after the hidden layer")
+    tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--no-augment", action="store_true", help="train on the plain images")
+    tr.add_argument("--styles", type=float, default=0.5, metavar="FRACTION",
+                    help="add slashed 0s, flagged 1s and crossed 7s made from this fraction of those digits (0: off)")
+    tr.add_argument("--val-size", type=int, default=5000, help="training images held out for validation")
+    tr.add_argument("--subset", type=int, default=None, help="use only the first N training images (quick runs)")
+    tr.add_argument("--out", type=Path, default=Path("runs/train"), help="folder for checkpoint, logs and curves")
+    tr.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out")
+    tr.add_argument("--ship", type=Path, default=None, metavar="WEIGHTS",
+                    help="when done, evaluate on MNIST test and write weights + metadata here "
+                         "(the app's file is weights/simple_convnet.npz)")
+
+    ev = sub.add_parser("evaluate", help="accuracy of the weights on the 10,000 MNIST test images")
+    add_common(ev)
+    ev.add_argument("--json", action="store_true", help="print one JSON object")
+
+    dl = sub.add_parser("download-mnist", help="download the four MNIST files and verify their SHA-256")
+    dl.add_argument("--data-dir", type=Path, default=None,
+                    help="destination (default: $HDR_DATA_DIR, else the user cache)")
+    dl.add_argument("--mirror", action="append", default=None, metavar="URL",
+                    help="base URL to try instead of the official mirrors (repeatable)")
+
+    er = sub.add_parser("evaluate-real", help="accuracy on real writers' pen digits drawn as on the canvas")
+    add_common(er, data=False)
+    er.add_argument("--unipen-dir", type=Path, default=None,
+                    help="folder with strokes.npz (default: $HDR_UNIPEN_DIR)")
+    er.add_argument("--seed", type=int, default=0, help="seed of the sizes, positions and pen widths")
+    er.add_argument("--out", type=Path, default=Path("docs/real_writers"),
+                    help="folder for the confusion matrix and the mistakes gallery")
+    er.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def cmd_train(args) -> int:
+    from .network import ConvNetConfig
+    from .train import TrainConfig, train
+    if args.epochs < 1 or args.batch_size < 1:
+        raise SystemExit("--epochs and --batch-size must be at least 1")
+    images, labels = load_mnist("train", args.data_dir)
+    if args.subset:
+        images, labels = images[:args.subset], labels[:args.subset]
+    val = min(args.val_size, len(images) // 5)
+    order = np.random.default_rng(12345).permutation(len(images))   # fixed split, whatever --seed
+    val_idx, train_idx = order[:val], order[val:]
+    x, y = to_input(images), labels.astype(np.int64)
+    x_train, y_train = x[train_idx], y[train_idx]
+    if args.styles > 0:
+        from .styles import synthesize_styles
+        sx, sy = synthesize_styles(x_train[:, 0], y_train, np.random.default_rng([args.seed, 777]), args.styles)
+        x_train, y_train = np.concatenate([x_train, sx[:, None]]), np.concatenate([y_train, sy])
+        print(f"added {len(sy)} styled digits (slashed 0, flagged 1, crossed 7)")
+    cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, optimizer=args.optimizer,
+                      weight_decay=args.weight_decay, seed=args.seed, augment=not args.no_augment,
+                      net=ConvNetConfig(hidden=args.hidden, dropout=args.dropout))
+    started = time.perf_counter()
+    try:
+        net, history = train(cfg, x_train, y_train, x[val_idx], y[val_idx], args.out, resume=args.resume)
+    except KeyboardInterrupt:
+        print(f"\nInterrupted. The last good checkpoint is {args.out / 'checkpoint.npz'} "
+              "(continue with the same command and --resume).", file=sys.stderr)
+        return 130
+    minutes = (time.perf_counter() - started) / 60
+    print(f"training took {minutes:.1f} min; logs and curves in {args.out}")
+    if args.ship:
+        ship(net, args, history.rows, minutes)
+    return 0
+
+
+def ship(net, args, rows: list[dict], minutes: float) -> None:
+    """Evaluate on MNIST test and write the weights with their metadata."""
+    from .evaluate import evaluate_mnist_test, format_table
+    scores = evaluate_mnist_test(net, args.data_dir)
+    print(format_table([scores]))
+    meta = {
+        "command": training_command(),
+        "seed": args.seed, "epochs": args.epochs,
+        "training": {"batch_size": args.batch_size, "lr": args.lr, "optimizer": args.optimizer,
+                     "weight_decay": args.weight_decay, "augment": not args.no_augment,
+                     "styles": args.styles, "val_size": args.val_size, "subset": args.subset, "minutes": round(minutes, 1),
+                     "final_epoch": rows[-1] if rows else None},
+        "data_sha256_uncompressed": content_sha256(args.data_dir),
+        "mnist_test": scores.to_dict(),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    save_weights(net, args.ship, meta)
+    print(f"wrote {args.ship} and {Path(args.ship).with_suffix('.json')}")
+
+
+def training_command() -> str:
+    """The command line that was run, without the machine-specific --data-dir."""
+    argv, out, skip = sys.argv[1:], [], False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a == "--data-dir":
+            skip = True
+            continue
+        if a.startswith("--data-dir="):
+            continue
+        out.append(shlex.quote(a))
+    return "python main.py " + " ".join(out)
+
+
+def cmd_evaluate(args) -> int:
+    from .evaluate import evaluate_mnist_test, format_table
+    net, meta = load_weights(args.weights)
+    started = time.perf_counter()
+    scores = evaluate_mnist_test(net, args.data_dir)
+    seconds = time.perf_counter() - started
+    if args.json:
+        print(json.dumps({**scores.to_dict(), "weights": str(args.weights or DEFAULT_WEIGHTS),
+                          "seconds": round(seconds, 3)}))
+    else:
+        print(f"weights: {args.weights or DEFAULT_WEIGHTS}")
+        print(format_table([scores]))
+        print(f"({seconds:.2f} s including loading the test set)")
+    return 0
+
+
+def cmd_evaluate_real(args) -> int:
+    from .evaluate import confusion_matrix, format_table
+    from .figures import plot_confusion, plot_mistakes
+    from .real_writers import evaluate_real_writers
+    from .recognizer import Recognizer
+    from .unipen import load_pen_digits
+    recognizer = Recognizer.from_weights(args.weights)
+    digits = load_pen_digits(args.unipen_dir)
+    started = time.perf_counter()
+    result = evaluate_real_writers(recognizer, digits, args.seed)
+    seconds = time.perf_counter() - started
+    scores = result.scores
+    command = "python main.py evaluate-real " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+    args.out.mkdir(parents=True, exist_ok=True)
+    plot_confusion(confusion_matrix(np.maximum(scores.predictions, 0), scores.labels), args.out / "confusion.png",
+                   "Real writers (UNIPEN dev)", command)
+    confidence = result.probs.max(axis=1)
+    plot_mistakes(result.inputs, scores.labels, scores.predictions, confidence, args.out / "mistakes.png",
+                  "Real writers: what the network received", command)
+    if args.json:
+        print(json.dumps({**scores.to_dict(), "per_source": result.per_source, "seconds": round(seconds, 2)}))
+    else:
+        print(format_table([scores]))
+        print("per source: " + ", ".join(f"{k} {v * 100:.2f} %" for k, v in result.per_source.items()))
+        print(f"figures in {args.out} ({seconds:.1f} s)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not argv or argv[0] not in COMMANDS + ("-h", "--help"):
+        argv = ["gui"] + argv
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "download-mnist":
+            from .download import cmd_download
+            return cmd_download(resolve_data_dir(args.data_dir), args.mirror)
+        if args.command == "gui":
+            from hdr_gui.app import run
+            return run(weights=args.weights, data_dir=args.data_dir, lang=args.lang)
+        return {"train": cmd_train, "evaluate": cmd_evaluate,
+                "evaluate-real": cmd_evaluate_real}[args.command](args)
+    except (MnistError, WeightsError, UnipenMissingError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2

@@ -1,0 +1,63 @@
+"""Report figures (matplotlib, Agg backend, no screen needed): confusion matrix, mistakes."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+
+from .weights import atomic_write
+
+
+def _pyplot():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def _save(fig, path: Path, caption: str) -> None:
+    if caption:
+        fig.text(0.01, 0.005, caption, fontsize=7, family="monospace", va="bottom")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    _pyplot().close(fig)
+    atomic_write(Path(path), lambda f: f.write(buf.getvalue()))
+
+
+def plot_confusion(cm: np.ndarray, path: Path, title: str, caption: str = "") -> None:
+    """Counts (left) and row-normalised percentages (right); rows = true digit."""
+    plt = _pyplot()
+    rows = cm.sum(axis=1, keepdims=True)
+    norm = np.divide(cm, rows, out=np.zeros(cm.shape, float), where=rows > 0) * 100
+    fig, axes = plt.subplots(1, 2, figsize=(13, 6))
+    for ax, data, fmt, sub in ((axes[0], cm, "d", "counts"), (axes[1], norm, ".1f", "% of each true digit")):
+        ax.imshow(np.log1p(data) if fmt == "d" else data, cmap="Blues")
+        for (i, j), v in np.ndenumerate(data):
+            if v:
+                ax.text(j, i, format(v, fmt), ha="center", va="center", fontsize=7,
+                        color="white" if i == j else "black")
+        ax.set(xticks=range(10), yticks=range(10), xlabel="predicted", ylabel="true", title=f"{title}: {sub}")
+    fig.tight_layout(rect=(0, 0.03 if caption else 0, 1, 1))
+    _save(fig, path, caption)
+
+
+def plot_mistakes(images: np.ndarray, labels: np.ndarray, predictions: np.ndarray, confidence: np.ndarray,
+                  path: Path, title: str, caption: str = "", limit: int = 60) -> int:
+    """Grid of misclassified images, most confident mistakes first. Returns how many were wrong."""
+    plt = _pyplot()
+    wrong = np.flatnonzero(predictions != labels)
+    wrong = wrong[np.argsort(-confidence[wrong], kind="stable")][:limit]
+    cols = 10
+    rows = max(1, -(-len(wrong) // cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * 1.3, rows * 1.55 + 0.6), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, i in zip(axes.ravel(), wrong):
+        ax.imshow(images[i], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+        pred = "blank" if predictions[i] < 0 else str(predictions[i])
+        ax.set_title(f"true {labels[i]} → {pred}\n{confidence[i] * 100:.0f} %", fontsize=8)
+    fig.suptitle(f"{title}: {int((predictions != labels).sum())} mistakes (most confident first)", fontsize=10)
+    fig.tight_layout(rect=(0, 0.03 if caption else 0, 1, 0.97))
+    _save(fig, path, caption)
+    return int((predictions != labels).sum())

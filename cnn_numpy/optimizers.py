@@ -1,0 +1,118 @@
+"""Optimisers (in-place updates of the parameter dict) and learning-rate schedules.
+
+Every optimiser has ``update(params, grads, lr)``; parameters are changed in place, so the
+layers that share those arrays see the new values. L2 weight decay applies to weights
+(names starting with "W"), never to biases.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+class Optimizer:
+    """Base class: weight decay and the ``state`` used for checkpoints."""
+
+    def __init__(self, weight_decay: float = 0.0):
+        self.weight_decay = weight_decay
+
+    def _decayed(self, name: str, param: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        if self.weight_decay and name.startswith("W"):
+            return grad + param.dtype.type(self.weight_decay) * param
+        return grad
+
+    def state(self) -> dict[str, np.ndarray]:
+        """Arrays to checkpoint (name -> array)."""
+        return {}
+
+    def load_state(self, state: dict[str, np.ndarray]) -> None:
+        """Restore what :meth:`state` returned."""
+
+
+class SGD(Optimizer):
+    """p -= lr * g."""
+
+    def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray], lr: float) -> None:
+        for name, p in params.items():
+            g = self._decayed(name, p, grads[name])
+            p -= p.dtype.type(lr) * g
+
+
+class Momentum(Optimizer):
+    """v = momentum * v - lr * g; p += v."""
+
+    def __init__(self, momentum: float = 0.9, weight_decay: float = 0.0):
+        super().__init__(weight_decay)
+        self.momentum = momentum
+        self.v: dict[str, np.ndarray] = {}
+
+    def update(self, params, grads, lr):
+        for name, p in params.items():
+            g = self._decayed(name, p, grads[name])
+            v = self.v.setdefault(name, np.zeros_like(p))
+            v *= p.dtype.type(self.momentum)
+            v -= p.dtype.type(lr) * g
+            p += v
+
+    def state(self):
+        return {f"v.{k}": v for k, v in self.v.items()}
+
+    def load_state(self, state):
+        self.v = {k[2:]: v.copy() for k, v in state.items() if k.startswith("v.")}
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015) with bias correction; L2 decay added to the gradient."""
+
+    def __init__(self, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+                 weight_decay: float = 0.0):
+        super().__init__(weight_decay)
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.t = 0
+        self.m: dict[str, np.ndarray] = {}
+        self.v: dict[str, np.ndarray] = {}
+
+    def update(self, params, grads, lr):
+        self.t += 1
+        b1, b2 = self.beta1, self.beta2
+        step = lr * math.sqrt(1 - b2 ** self.t) / (1 - b1 ** self.t)
+        for name, p in params.items():
+            g = self._decayed(name, p, grads[name])
+            m = self.m.setdefault(name, np.zeros_like(p))
+            v = self.v.setdefault(name, np.zeros_like(p))
+            m += p.dtype.type(1 - b1) * (g - m)
+            v += p.dtype.type(1 - b2) * (g * g - v)
+            p -= p.dtype.type(step) * m / (np.sqrt(v) + p.dtype.type(self.eps))
+
+    def state(self):
+        out = {f"m.{k}": a for k, a in self.m.items()}
+        out.update({f"v.{k}": a for k, a in self.v.items()})
+        out["t"] = np.array(self.t)
+        return out
+
+    def load_state(self, state):
+        self.t = int(state["t"])
+        self.m = {k[2:]: a.copy() for k, a in state.items() if k.startswith("m.")}
+        self.v = {k[2:]: a.copy() for k, a in state.items() if k.startswith("v.")}
+
+
+OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
+
+
+def make_optimizer(name: str, weight_decay: float = 0.0) -> Optimizer:
+    """An optimiser by name: 'sgd', 'momentum' or 'adam'."""
+    try:
+        return OPTIMIZERS[name](weight_decay=weight_decay)
+    except KeyError:
+        raise ValueError(f"unknown optimiser {name!r}; choose from {', '.join(OPTIMIZERS)}") from None
+
+
+def cosine_lr(base_lr: float, step: int, total_steps: int, warmup_steps: int = 0,
+              final_fraction: float = 0.01) -> float:
+    """Linear warm-up, then cosine decay from ``base_lr`` to ``base_lr * final_fraction``."""
+    if warmup_steps and step < warmup_steps:
+        return base_lr * (step + 1) / warmup_steps
+    progress = min(1.0, (step - warmup_steps) / max(1, total_steps - warmup_steps))
+    low = base_lr * final_fraction
+    return low + 0.5 * (base_lr - low) * (1 + math.cos(math.pi * progress))

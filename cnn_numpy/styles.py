@@ -1,0 +1,102 @@
+"""Writing styles MNIST rarely shows, synthesised from MNIST training digits.
+
+    slashed zero   a stroke through the loop from lower left to upper right (Ø)
+    flagged one    a short flag down-left from the top, sometimes a foot; flags stay short and
+                   not too flat, so that a flagged 1 does not become a 7's bar
+    crossed seven  a short bar across the stem, a little below the middle
+Each new digit is drawn at 4x scale with a round pen of the digit's own stroke width, then
+normalised by the same code as canvas input (crop, 20 px box, centre of mass).
+"""
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from .preprocess import normalize_ink
+
+SCALE = 4   # draw at 112 x 112
+
+
+def _ink_box(a: np.ndarray) -> tuple[int, int, int, int]:
+    rows, cols = np.flatnonzero((a > 0.3).any(axis=1)), np.flatnonzero((a > 0.3).any(axis=0))
+    return rows[0], rows[-1], cols[0], cols[-1]
+
+
+def _stroke_width(x28: np.ndarray) -> float:
+    """Pen width of an MNIST digit in 28-px units: ink area / skeleton length (approx.)."""
+    area = float((x28 > 0.5).sum())
+    length = max(1.0, float(((x28[:, 1:] > 0.5) != (x28[:, :-1] > 0.5)).sum() +
+                            ((x28[1:] > 0.5) != (x28[:-1] > 0.5)).sum()) / 2)
+    return float(np.clip(area / length, 1.2, 4.0))
+
+
+def _draw(x28: np.ndarray, lines: list[tuple[float, float, float, float]], width: float) -> np.ndarray | None:
+    """Upscale, draw round-capped lines (coordinates in the 4x image), re-normalise to 28x28."""
+    big = Image.fromarray((x28 * 255).astype(np.uint8), "L").resize((28 * SCALE,) * 2, Image.Resampling.BILINEAR)
+    draw = ImageDraw.Draw(big)
+    w = max(2, round(width * SCALE))
+    for x0, y0, x1, y1 in lines:
+        draw.line((x0, y0, x1, y1), fill=255, width=w)
+        for x, y in ((x0, y0), (x1, y1)):
+            draw.ellipse((x - w / 2, y - w / 2, x + w / 2, y + w / 2), fill=255)
+    return normalize_ink(np.asarray(big, dtype=np.float32) / 255.0)
+
+
+def slashed_zero(x28: np.ndarray, rng: np.random.Generator) -> np.ndarray | None:
+    big = np.kron(x28, np.ones((SCALE, SCALE)))
+    top, bottom, left, right = _ink_box(big)
+    h, w = bottom - top, right - left
+    over = rng.uniform(0.0, 0.2, 2)
+    jitter = rng.uniform(-0.15, 0.15, 2)
+    line = (left + (jitter[0] - over[0]) * w, bottom + over[0] * h,
+            right + (jitter[1] + over[1]) * w, top - over[1] * h)
+    return _draw(x28, [line], _stroke_width(x28))
+
+
+def flagged_one(x28: np.ndarray, rng: np.random.Generator) -> np.ndarray | None:
+    big = np.kron(x28, np.ones((SCALE, SCALE)))
+    top, bottom, _, _ = _ink_box(big)
+    h = bottom - top
+    top_x = float(np.flatnonzero(big[top:top + SCALE * 2].max(axis=0) > 0.3).mean())
+    length = rng.uniform(0.15, 0.35) * h
+    angle = np.deg2rad(rng.uniform(30, 65))                   # below the horizontal
+    lines = [(top_x, top, top_x - length * np.cos(angle), top + length * np.sin(angle))]
+    if rng.random() < 0.3:                                    # a foot
+        bottom_x = float(np.flatnonzero(big[bottom - SCALE * 2:bottom + 1].max(axis=0) > 0.3).mean())
+        half = rng.uniform(0.15, 0.3) * h
+        lines.append((bottom_x - half, bottom, bottom_x + half, bottom))
+    return _draw(x28, lines, _stroke_width(x28))
+
+
+def crossed_seven(x28: np.ndarray, rng: np.random.Generator) -> np.ndarray | None:
+    big = np.kron(x28, np.ones((SCALE, SCALE)))
+    top, bottom, left, right = _ink_box(big)
+    y = int(top + rng.uniform(0.45, 0.6) * (bottom - top))
+    xs = np.flatnonzero(big[y] > 0.3)
+    if len(xs) == 0:
+        return None
+    half = rng.uniform(0.2, 0.35) * (right - left)
+    tilt = rng.uniform(-0.05, 0.05) * (bottom - top)
+    return _draw(x28, [(xs.mean() - half, y + tilt, xs.mean() + half, y - tilt)], _stroke_width(x28))
+
+
+STYLES = {0: slashed_zero, 1: flagged_one, 7: crossed_seven}
+
+
+def synthesize_styles(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
+                      fraction: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """New styled digits from a ``fraction`` of the 0s, 1s and 7s of ``images`` (N, 28, 28) in [0, 1].
+
+    Returns (M, 28, 28) float32 images and (M,) labels.
+    """
+    out, out_labels = [], []
+    for digit, make in STYLES.items():
+        idx = np.flatnonzero(labels == digit)
+        for i in rng.choice(idx, int(len(idx) * fraction), replace=False):
+            styled = make(images[i], rng)
+            if styled is not None:
+                out.append(styled)
+                out_labels.append(digit)
+    if not out:
+        return np.zeros((0, 28, 28), np.float32), np.zeros(0, np.int64)
+    return np.stack(out).astype(np.float32), np.array(out_labels, np.int64)

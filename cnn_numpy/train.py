@@ -1,0 +1,183 @@
+"""Training: mini-batch loop, validation, logs, curves, atomic checkpoints and resume.
+
+Reproducibility: every epoch draws its shuffling, augmentation and dropout from a generator
+seeded by (seed, epoch), so a run resumed from the checkpoint of epoch k continues exactly
+as the uninterrupted run would have.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .augment import AugmentConfig, augment_batch
+from .network import PARAM_NAMES, ConvNetConfig, SimpleConvNet
+from .optimizers import cosine_lr, make_optimizer
+from .progress import ProgressBar
+from .weights import atomic_write
+
+CHECKPOINT = "checkpoint.npz"
+
+
+@dataclass
+class TrainConfig:
+    """Everything that decides the result of a training run."""
+    epochs: int = 30
+    batch_size: int = 100
+    lr: float = 1e-3
+    optimizer: str = "adam"
+    weight_decay: float = 0.0
+    warmup_epochs: float = 0.5
+    seed: int = 0
+    augment: bool = True
+    net: ConvNetConfig = field(default_factory=ConvNetConfig)
+    aug: AugmentConfig = field(default_factory=AugmentConfig)
+
+
+@dataclass
+class History:
+    """Per-epoch figures, as written to the JSON/CSV logs."""
+    rows: list[dict] = field(default_factory=list)
+
+    def add(self, **row) -> None:
+        self.rows.append(row)
+
+    def write(self, out_dir: Path) -> None:
+        text = json.dumps(self.rows, indent=1) + "\n"
+        atomic_write(out_dir / "log.json", lambda f: f.write(text.encode()))
+        if self.rows:
+            buf = io.StringIO()
+            writer = csv.DictWriter(buf, fieldnames=list(self.rows[0]))
+            writer.writeheader()
+            writer.writerows(self.rows)
+            atomic_write(out_dir / "log.csv", lambda f: f.write(buf.getvalue().encode()))
+
+
+def evaluate_loss_acc(net: SimpleConvNet, x: np.ndarray, y: np.ndarray, batch: int = 1000) -> tuple[float, float]:
+    """Mean loss and accuracy over (x, y) in batches."""
+    if len(x) == 0:
+        return float("nan"), float("nan")
+    losses, hits = [], 0
+    for i in range(0, len(x), batch):
+        logits = net.forward(x[i:i + batch])
+        losses.append(net.loss_layer.forward(logits, y[i:i + batch]) * len(logits))
+        hits += int((logits.argmax(axis=1) == y[i:i + batch]).sum())
+    return float(sum(losses) / len(x)), hits / len(x)
+
+
+def save_checkpoint(path: Path, net: SimpleConvNet, optimizer, epoch: int, cfg: TrainConfig,
+                    history: History) -> None:
+    """Parameters, optimiser state, epoch, config and history in one .npz, written atomically."""
+    arrays = {k: net.params[k] for k in PARAM_NAMES}
+    arrays.update({f"opt.{k}": v for k, v in optimizer.state().items()})
+    arrays["epoch"] = np.array(epoch)
+    arrays["config"] = np.array(json.dumps(asdict(cfg)))
+    arrays["history"] = np.array(json.dumps(history.rows))
+    atomic_write(path, lambda f: np.savez(f, **arrays))
+
+
+def load_checkpoint(path: Path) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], int, dict, list]:
+    """(params, optimiser state, epochs done, config dict, history rows) of a checkpoint."""
+    with np.load(path, allow_pickle=False) as d:
+        params = {k: d[k] for k in PARAM_NAMES}
+        opt = {k[4:]: d[k] for k in d.files if k.startswith("opt.")}
+        return params, opt, int(d["epoch"]), json.loads(str(d["config"])), json.loads(str(d["history"]))
+
+
+def config_from_dict(d: dict) -> TrainConfig:
+    d = dict(d)
+    d["net"] = ConvNetConfig.from_dict(d["net"])
+    aug = dict(d["aug"])
+    aug["scale"] = tuple(aug["scale"])
+    d["aug"] = AugmentConfig(**aug)
+    return TrainConfig(**d)
+
+
+def train(cfg: TrainConfig, x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray,
+          y_val: np.ndarray, out_dir: Path, resume: bool = False, log=print) -> tuple[SimpleConvNet, History]:
+    """Train and return (network, history). x: (N, 1, 28, 28) float32, y: (N,) int.
+
+    Writes ``out_dir``/checkpoint.npz after every epoch, log.json, log.csv and curves.png.
+    With ``resume``, continues from the checkpoint in ``out_dir``.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    net = SimpleConvNet(cfg.net, seed=cfg.seed)
+    optimizer = make_optimizer(cfg.optimizer, cfg.weight_decay)
+    history, start = History(), 0
+    ckpt = out_dir / CHECKPOINT
+    for stale in out_dir.glob(CHECKPOINT + ".*.tmp"):     # left by a run killed mid-write
+        stale.unlink()
+    if resume and ckpt.is_file():
+        params, opt_state, start, saved_cfg, rows = load_checkpoint(ckpt)
+        if config_from_dict(saved_cfg) != cfg:
+            raise ValueError(f"{ckpt} was made with other settings; resume with the same options "
+                             "or choose another --out folder")
+        for k in PARAM_NAMES:
+            net.params[k][...] = params[k]
+        optimizer.load_state(opt_state)
+        history.rows = rows
+        log(f"resuming from {ckpt} after epoch {start}")
+    y_train = y_train.astype(np.int64)
+    y_val = y_val.astype(np.int64)
+    steps_per_epoch = -(-len(x_train) // cfg.batch_size)
+    total, warmup = cfg.epochs * steps_per_epoch, int(cfg.warmup_epochs * steps_per_epoch)
+    for epoch in range(start, cfg.epochs):
+        rng = np.random.default_rng([cfg.seed, epoch])
+        net.rng.bit_generator.state = np.random.default_rng([cfg.seed, epoch, 1]).bit_generator.state
+        order = rng.permutation(len(x_train))
+        started, loss_sum, hits = time.perf_counter(), 0.0, 0
+        bar = ProgressBar(steps_per_epoch, f"epoch {epoch + 1}/{cfg.epochs}")
+        for step in range(steps_per_epoch):
+            idx = order[step * cfg.batch_size:(step + 1) * cfg.batch_size]
+            xb, yb = x_train[idx], y_train[idx]
+            if cfg.augment:
+                xb = augment_batch(xb, rng, cfg.aug)
+            loss, grads = net.gradient(xb, yb)
+            lr = cosine_lr(cfg.lr, epoch * steps_per_epoch + step, total, warmup)
+            optimizer.update(net.params, grads, lr)
+            loss_sum += loss * len(idx)
+            hits += int((net.loss_layer.probs.argmax(axis=1) == yb).sum())
+            bar.update(step + 1, f"loss {loss:.4f}")
+        bar.close()
+        seconds = time.perf_counter() - started
+        val_loss, val_acc = evaluate_loss_acc(net, x_val, y_val)
+        history.add(epoch=epoch + 1, train_loss=loss_sum / len(x_train), train_acc=hits / len(x_train),
+                    val_loss=val_loss, val_acc=val_acc, lr=lr, seconds=round(seconds, 2))
+        save_checkpoint(ckpt, net, optimizer, epoch + 1, cfg, history)
+        history.write(out_dir)
+        log(f"epoch {epoch + 1}/{cfg.epochs}: train loss {loss_sum / len(x_train):.4f} "
+            f"acc {hits / len(x_train):.4f} | val loss {val_loss:.4f} acc {val_acc:.4f} | {seconds:.1f} s")
+    plot_curves(history.rows, out_dir / "curves.png")
+    return net, history
+
+
+def plot_curves(rows: list[dict], path: Path) -> None:
+    """Loss and accuracy per epoch (training and validation) as a PNG."""
+    if not rows:
+        return
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    epochs = [r["epoch"] for r in rows]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    for key, label in (("train_loss", "training"), ("val_loss", "validation")):
+        ax1.plot(epochs, [r[key] for r in rows], marker="o", label=label)
+    for key, label in (("train_acc", "training"), ("val_acc", "validation")):
+        ax2.plot(epochs, [r[key] for r in rows], marker="o", label=label)
+    ax1.set(xlabel="epoch", ylabel="cross-entropy loss", title="Loss")
+    ax2.set(xlabel="epoch", ylabel="accuracy", title="Accuracy")
+    for ax in (ax1, ax2):
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    atomic_write(path, lambda f: f.write(buf.getvalue()))
+

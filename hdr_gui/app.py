@@ -1,0 +1,67 @@
+"""Entry point of the GUI: `run()` builds the application and shows the main window."""
+from __future__ import annotations
+
+import functools
+import logging
+import pathlib
+import sys
+
+from PyQt5.QtCore import QCoreApplication, Qt
+from PyQt5.QtWidgets import QApplication, QMessageBox, QWidget
+
+from cnn_numpy.mnist import load_mnist
+from cnn_numpy.recognizer import Recognizer
+from cnn_numpy.weights import DEFAULT_WEIGHTS
+
+from .main_window import MainWindow
+from .slot_errors import install_excepthook
+
+log = logging.getLogger(__name__)
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (existing one reused), with high-DPI scaling enabled."""
+    app = QApplication.instance()
+    if app is None:
+        QApplication.setAttribute(Qt.AA_EnableHighDpiScaling)
+        QApplication.setAttribute(Qt.AA_UseHighDpiPixmaps)
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    return app
+
+
+def load_recognizer(weights: pathlib.Path | None, parent: QWidget | None = None) -> Recognizer | None:
+    """The recognizer for `weights` (None = shipped file); on failure explain and return None."""
+    path = weights if weights is not None else DEFAULT_WEIGHTS
+    try:
+        return Recognizer.from_weights(weights)
+    except Exception as error:  # a corrupt file may fail in any way; the user gets the same advice
+        log.error("Cannot load weights %s: %s", path, error)
+        QMessageBox.critical(
+            parent,
+            QCoreApplication.translate("MainWindow", "无法加载网络权重"),
+            QCoreApplication.translate(
+                "MainWindow",
+                "无法加载网络权重文件：\n{path}\n\n{error}\n\n"
+                "恢复方法：\n  git checkout weights/    （取回仓库里的权重）\n"
+                "或\n  python main.py train    （重新训练）\n\n"
+                "在此之前可以写字，但不能识别。").format(path=path, error=error),
+        )
+        return None
+
+
+def start(weights: pathlib.Path | None = None, data_dir: pathlib.Path | None = None,
+          lang: str | None = None) -> MainWindow:
+    """Show the main window, then load the weights (a failure is explained over the window)."""
+    window = MainWindow(mnist_loader=functools.partial(load_mnist, data_dir=data_dir), lang=lang)
+    window.show()
+    window.set_recognizer(load_recognizer(weights, parent=window))
+    return window
+
+
+def run(weights: pathlib.Path | None = None, data_dir: pathlib.Path | None = None,
+        lang: str | None = None, argv: list[str] | None = None) -> int:
+    """Run the GUI until its window is closed; returns the exit code."""
+    app = create_application(argv)
+    install_excepthook()
+    window = start(weights, data_dir, lang)  # noqa: F841 - the reference keeps the window alive
+    return app.exec_()

@@ -1,0 +1,128 @@
+"""Black drawing canvas: white round-pen strokes kept in canvas-normalised coordinates.
+
+Strokes are polylines with points in [0, 1] x [0, 1] of the (square) drawing area, so
+the exported image does not depend on the window size or the device pixel ratio.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PyQt5.QtCore import QPointF, QRectF, Qt, pyqtSignal
+from PyQt5.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
+from PyQt5.QtWidgets import QSizePolicy, QWidget
+
+EXPORT_SIZE = 280          # side of the exported image, in pixels
+DEFAULT_PEN_WIDTH = 18     # pen width in pixels of the exported image
+
+
+@dataclass
+class Stroke:
+    """One press-move-release of the mouse."""
+    width: float                                   # fraction of the canvas side
+    points: list[QPointF] = field(default_factory=list)
+
+
+class DrawingCanvas(QWidget):
+    """Square black canvas drawn on with the left mouse button; supports undo and clear."""
+
+    strokes_changed = pyqtSignal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._strokes: list[Stroke] = []
+        self._drawing = False
+        self._pen_width = DEFAULT_PEN_WIDTH
+        self._placeholder = ""
+        self.setMinimumSize(EXPORT_SIZE, EXPORT_SIZE)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setCursor(Qt.CrossCursor)
+
+    def set_pen_width(self, pixels: int) -> None:
+        """Width, in pixels of the exported image, of the next strokes (earlier ones keep theirs)."""
+        self._pen_width = pixels
+
+    def set_placeholder(self, text: str) -> None:
+        """Faint text shown while the canvas is empty."""
+        self._placeholder = text
+        self.update()
+
+    def is_empty(self) -> bool:
+        return not self._strokes
+
+    def stroke_count(self) -> int:
+        return len(self._strokes)
+
+    def undo(self) -> None:
+        """Remove the last stroke."""
+        if self._strokes:
+            self._strokes.pop()
+            self._drawing = False
+            self._changed()
+
+    def clear(self) -> None:
+        """Remove all strokes."""
+        if self._strokes:
+            self._strokes.clear()
+            self._drawing = False
+            self._changed()
+
+    def to_image(self, size: int = EXPORT_SIZE) -> QImage:
+        """The drawing as a size x size Format_Grayscale8 image, white ink on black."""
+        image = QImage(size, size, QImage.Format_Grayscale8)
+        image.fill(Qt.black)
+        painter = QPainter(image)
+        self._paint_strokes(painter, size)
+        painter.end()
+        return image
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.LeftButton:
+            self._drawing = True
+            self._strokes.append(Stroke(self._pen_width / EXPORT_SIZE, [self._normalised(event)]))
+            self._changed()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drawing:
+            self._strokes[-1].points.append(self._normalised(event))
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.LeftButton and self._drawing:
+            self._drawing = False
+            self._strokes[-1].points.append(self._normalised(event))
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().window())
+        area = self._drawing_area()
+        painter.fillRect(area, Qt.black)
+        if self.is_empty() and self._placeholder:
+            painter.setPen(QColor(150, 150, 150))
+            painter.drawText(area.adjusted(16, 16, -16, -16), Qt.AlignCenter | Qt.TextWordWrap, self._placeholder)
+        painter.translate(area.topLeft())
+        self._paint_strokes(painter, area.width())
+
+    def _paint_strokes(self, painter: QPainter, side: float) -> None:
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.scale(side, side)
+        for stroke in self._strokes:
+            painter.setPen(QPen(Qt.white, stroke.width, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
+            if len(stroke.points) == 1:
+                painter.drawPoint(stroke.points[0])
+            else:
+                painter.drawPolyline(QPolygonF(stroke.points))
+
+    def _drawing_area(self) -> QRectF:
+        """The largest centred square of the widget."""
+        side = min(self.width(), self.height())
+        return QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+
+    def _normalised(self, event: QMouseEvent) -> QPointF:
+        area = self._drawing_area()
+        return QPointF((event.localPos().x() - area.x()) / area.width(),
+                       (event.localPos().y() - area.y()) / area.height())
+
+    def _changed(self) -> None:
+        self.update()
+        self.strokes_changed.emit()

@@ -1,0 +1,97 @@
+"""Reports on the network: evaluation figures, model comparison and ablations.
+
+Shared here: the command line printed beneath every figure and table, MNIST with an
+optional subset, and the real writers' digits, rendered and preprocessed once per report
+run so that every model sees exactly the same 28x28 inputs.
+"""
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from cnn_numpy.evaluate import Scores
+from cnn_numpy.mnist import load_mnist, to_input
+from cnn_numpy.preprocess import preprocess
+from cnn_numpy.unipen import PenDigits, UnipenMissingError, load_pen_digits, render_all
+from cnn_numpy.weights import atomic_write
+
+MACHINE_OPTIONS = ("--data-dir", "--unipen-dir")   # machine-specific: left out of printed commands
+REAL_WRITERS = "real writers (dev)"
+
+
+def command_line(module: str, argv: list[str]) -> str:
+    """``python -m module ARGS`` as run, without the machine-specific data folders."""
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a in MACHINE_OPTIONS:
+            skip = True
+        elif not a.startswith(tuple(o + "=" for o in MACHINE_OPTIONS)):
+            out.append(shlex.quote(a))
+    return " ".join(["python -m", module, *out])
+
+
+def load_split(split: str, data_dir: Path | str | None, subset: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(x float32 (N, 1, 28, 28), y int64 (N,)): the first ``subset`` images of an MNIST split."""
+    images, labels = load_mnist(split, data_dir)
+    images, labels = images[:subset], labels[:subset]
+    return to_input(images), labels.astype(np.int64)
+
+
+def load_digits(unipen_dir: Path | str | None, limit: int | None = None,
+                log: Callable[[str], None] = print) -> PenDigits | None:
+    """The first ``limit`` real-writer samples, or None (with a note) when there are none."""
+    try:
+        digits = load_pen_digits(unipen_dir)
+    except UnipenMissingError as e:
+        log(f"note: real-writer column skipped: {e}")
+        return None
+    return PenDigits(digits.strokes[:limit], digits.labels[:limit], digits.sources[:limit])
+
+
+@dataclass
+class RealWriters:
+    """Real writers' digits as the app's canvas draws them, after the app's preprocessing."""
+    inputs: np.ndarray     # (S, 28, 28) float32, zeros where the render had no ink
+    present: np.ndarray    # (S,) bool: preprocessing found ink
+    labels: np.ndarray     # (S,) int
+
+    @classmethod
+    def of(cls, digits: PenDigits, seed: int = 0) -> "RealWriters":
+        """Render (seeded, as cnn_numpy.real_writers does) and preprocess every sample once."""
+        found = [preprocess(image) for image in render_all(digits, seed)]
+        present = np.array([x is not None for x in found], bool)
+        inputs = np.stack([np.zeros((28, 28), np.float32) if x is None else x for x in found])
+        return cls(inputs, present, np.asarray(digits.labels, np.int64))
+
+    def score(self, predict: Callable[[np.ndarray], np.ndarray]) -> Scores:
+        """Scores of ``predict`` ((N, 1, 28, 28) -> (N,) digits); blank renders count as wrong."""
+        predictions = np.full(len(self.labels), -1, np.int64)
+        if self.present.any():
+            predictions[self.present] = predict(self.inputs[self.present][:, None])
+        return Scores.of(REAL_WRITERS, predictions, self.labels)
+
+
+def load_real_writers(unipen_dir: Path | str | None, limit: int | None = None, seed: int = 0,
+                      log: Callable[[str], None] = print) -> RealWriters | None:
+    """:class:`RealWriters` of the UNIPEN folder, or None when it is missing."""
+    digits = load_digits(unipen_dir, limit, log)
+    return None if digits is None else RealWriters.of(digits, seed)
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
+def percent(x: float | None, digits: int = 2) -> str:
+    return "n/a" if x is None or x != x else f"{x * 100:.{digits}f} %"
+
+
+def write_text(path: Path, text: str) -> None:
+    atomic_write(Path(path), lambda f: f.write(text.encode("utf-8")))

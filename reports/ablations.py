@@ -1,0 +1,237 @@
+"""Ablations of the CNN: one factor at a time around the default (shipped) configuration.
+
+    python -m reports.ablations --out docs/ablations
+
+Every run trains on the same images for the same fixed budget and seed, then is scored on
+MNIST test and on the real writers (dev). Each result is cached as JSON under OUT/cache,
+keyed by everything that decides it, so a re-run or an ``--only`` subset trains only what
+is missing. Writes OUT/README.md (table) and OUT/ablations.png (bar chart).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from cnn_numpy.network import ConvNetConfig
+from cnn_numpy.styles import synthesize_styles
+from cnn_numpy.train import TrainConfig, train
+from cnn_numpy.unipen import PenDigits
+from cnn_numpy.weights import atomic_write
+
+from . import RealWriters, command_line, load_digits, load_split, markdown_table, percent, write_text
+
+MODULE = "reports.ablations"
+SEED = 0
+FACTORS: dict[str, tuple[str, ...]] = {      # the first value of each is the default
+    "pool": ("max", "avg", "none"),
+    "filters": ("30", "10", "60"),
+    "kernel": ("5", "3", "7"),
+    "hidden": ("256", "50", "100"),
+    "dropout": ("0", "0.5"),
+    "optimizer": ("adam", "sgd", "momentum"),
+    "activation": ("relu", "sigmoid", "tanh"),
+    "augment": ("on", "off"),
+}
+LEARNING_RATES = {"adam": 1e-3, "momentum": 1e-2, "sgd": 1e-1}   # a usual peak rate for each optimiser
+
+
+@dataclass(frozen=True)
+class Run:
+    factor: str | None     # None: the default configuration
+    value: str
+
+    @property
+    def name(self) -> str:
+        return "default" if self.factor is None else f"{self.factor}={self.value}"
+
+
+def select_runs(only: list[str] | None = None) -> list[Run]:
+    """The default run, then every non-default value of the chosen factors (all by default)."""
+    factors = list(FACTORS) if not only else only
+    unknown = [f for f in factors if f not in FACTORS]
+    if unknown:
+        raise ValueError(f"unknown factor(s) {', '.join(unknown)}; choose from {', '.join(FACTORS)}")
+    return [Run(None, "")] + [Run(f, v) for f in FACTORS if f in factors for v in FACTORS[f][1:]]
+
+
+def train_config(run: Run, epochs: int) -> TrainConfig:
+    """The TrainConfig of a run: the defaults of TrainConfig/ConvNetConfig with one factor changed."""
+    s = {f: values[0] for f, values in FACTORS.items()}
+    if run.factor is not None:
+        s[run.factor] = run.value
+    net = ConvNetConfig(filter_num=int(s["filters"]), filter_size=int(s["kernel"]), pool=s["pool"],
+                        hidden=int(s["hidden"]), activation=s["activation"], dropout=float(s["dropout"]))
+    return TrainConfig(epochs=epochs, lr=LEARNING_RATES[s["optimizer"]], optimizer=s["optimizer"], seed=SEED,
+                       augment=s["augment"] == "on", net=net)
+
+
+@dataclass
+class Budget:
+    """What every run is given and scored on."""
+    epochs: int
+    train_size: int       # MNIST training images (the first N)
+    styles: float         # fraction of 0s, 1s and 7s re-drawn in other styles, as `main.py train`
+    test_size: int        # MNIST test images (the first N)
+    real_size: int | None  # real-writer samples; None: no UNIPEN folder
+
+
+class Data:
+    """The test sets, and the training set and real-writer inputs built once, when first needed."""
+
+    def __init__(self, data_dir: Path | None, digits: PenDigits | None, train_size: int, styles: float,
+                 subset: int | None):
+        self.data_dir, self.digits, self.train_size, self.styles = data_dir, digits, train_size, styles
+        self.x_test, self.y_test = load_split("test", data_dir, subset)
+
+    @cached_property
+    def train(self) -> tuple[np.ndarray, np.ndarray]:
+        x, y = load_split("train", self.data_dir, self.train_size)
+        if self.styles > 0:
+            sx, sy = synthesize_styles(x[:, 0], y, np.random.default_rng([SEED, 777]), self.styles)
+            x, y = np.concatenate([x, sx[:, None]]), np.concatenate([y, sy])
+        return x, y
+
+    @cached_property
+    def real(self) -> RealWriters | None:
+        return None if self.digits is None else RealWriters.of(self.digits)
+
+
+def cache_path(cache_dir: Path, run: Run, key: dict) -> Path:
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]
+    return cache_dir / f"{run.name.replace('=', '_')}-{digest}.json"
+
+
+def run_one(run: Run, budget: Budget, data: Data, cache_dir: Path, log: Callable[[str], None] = print) -> dict:
+    """The result of one run: from the cache if it is there, else trained and scored now."""
+    cfg = train_config(run, budget.epochs)
+    key = {"config": asdict(cfg), **asdict(budget)}
+    path = cache_path(cache_dir, run, key)
+    if path.is_file():
+        log(f"{run.name}: cached ({path.name})")
+        return json.loads(path.read_text(encoding="utf-8"))
+    log(f"{run.name}: training {budget.epochs} epochs")
+    x, y = data.train
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        net, history = train(cfg, x, y, x[:0], y[:0], Path(tmp), log=log)
+    seconds = time.perf_counter() - started
+
+    def predict(inputs: np.ndarray) -> np.ndarray:
+        return net.predict_proba(inputs).argmax(axis=1)
+    real = data.real
+    result = {"name": run.name, "factor": run.factor, "value": run.value, "key": key,
+              "mnist_acc": float(np.mean(predict(data.x_test) == data.y_test)),
+              "real_acc": None if real is None else real.score(predict).overall,
+              "train_seconds": round(seconds, 1), "params": int(sum(p.size for p in net.params.values())),
+              "history": history.rows}
+    write_text(path, json.dumps(result, indent=1) + "\n")
+    log(f"{run.name}: MNIST test {percent(result['mnist_acc'])}, real writers {percent(result['real_acc'])}, "
+        f"{seconds:.0f} s")
+    return result
+
+
+def plot_ablations(results: list[dict], path: Path, caption: str) -> None:
+    """Horizontal bars per run (grouped by factor) for MNIST test and real-writer accuracy."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    panels = [("mnist_acc", "MNIST test")] + ([("real_acc", "real writers (dev)")]
+                                              if results[0]["real_acc"] is not None else [])
+    names = [r["name"] for r in results][::-1]
+    colours = {f: plt.cm.tab10(i) for i, f in enumerate([None, *FACTORS])}
+    fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 0.38 * len(results) + 1.6), squeeze=False)
+    for ax, (key, title) in zip(axes[0], panels):
+        values = np.array([r[key] for r in results][::-1]) * 100
+        bars = ax.barh(names, values, color=[colours[r["factor"]] for r in results][::-1])
+        ax.bar_label(bars, fmt="%.2f", fontsize=7, padding=2)
+        ax.axvline(results[0][key] * 100, color="grey", ls="--", lw=1)
+        low, high = max(0.0, values.min() - 2), values.max()
+        ax.set(xlim=(low, high + 0.15 * (high - low) + 0.5), xlabel="accuracy (%)", title=title)
+        ax.grid(axis="x", alpha=0.3)
+    fig.suptitle("Ablations: one factor changed from the default (dashed line)", fontsize=10)
+    fig.tight_layout(rect=(0, 0.3 / fig.get_figheight(), 1, 1))
+    fig.text(0.01, 0.005, caption, fontsize=7, family="monospace", va="bottom")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    atomic_write(path, lambda f: f.write(buf.getvalue()))
+
+
+def to_markdown(results: list[dict], budget: Budget, command: str, chart: str) -> str:
+    base = results[0]
+
+    def delta(r: dict, key: str) -> str:
+        return "" if r is base or r[key] is None else f"{(r[key] - base[key]) * 100:+.2f}"
+    table = markdown_table(
+        ["run", "MNIST test acc", "Δ (points)", "real-writer acc", "Δ (points)", "train time (s)", "parameters"],
+        [[r["name"], percent(r["mnist_acc"]), delta(r, "mnist_acc"), percent(r["real_acc"]), delta(r, "real_acc"),
+          f"{r['train_seconds']:.0f}", f"{r['params']:,}"] for r in results])
+    real = (f"the first {budget.real_size:,} real-writer dev samples (UNIPEN, rendered as the canvas draws them, "
+            "seed 0; blank renders count as wrong)" if budget.real_size is not None
+            else "no real-writer samples (no UNIPEN folder)")
+    lrs = ", ".join(f"{k} {v:g}" for k, v in LEARNING_RATES.items())
+    return f"""# Ablations of the CNN
+
+One factor at a time around the default configuration (that of `python main.py train`:
+Conv 30×5×5 - ReLU - max pool - Affine 256 - ReLU - Affine 10, no dropout, Adam, augmentation on).
+Every run: seed {SEED}, {budget.epochs} epochs on the first {budget.train_size:,} MNIST training images plus the
+styled 0/1/7 digits `main.py train` adds (fraction {budget.styles:g}), batch 100, cosine learning rate with
+half an epoch of warm-up (peak rate per optimiser: {lrs}). Scored on the first {budget.test_size:,} MNIST test
+images and {real}. Train time is wall-clock on one machine ({os.cpu_count()} CPUs). This is a short, fixed
+budget: it ranks the choices; it does not reach the shipped network's accuracy.
+
+{table}
+
+![ablations]({chart})
+
+    {command}
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=__doc__.split("\n")[0])
+    p.add_argument("--out", type=Path, default=Path("docs/ablations"), help="folder for README.md, chart, cache")
+    p.add_argument("--only", type=lambda s: [f for f in s.split(",") if f], default=None,
+                   help=f"comma-separated factors to run (default: all): {','.join(FACTORS)}")
+    p.add_argument("--budget-epochs", type=int, default=3, help="epochs of every run")
+    p.add_argument("--train-size", type=int, default=15000, help="MNIST training images of every run (the first N)")
+    p.add_argument("--styles", type=float, default=0.5, help="styled 0/1/7 fraction, as main.py train (0: off)")
+    p.add_argument("--subset", type=int, default=None,
+                   help="quick runs: at most N training, test and real-writer samples")
+    p.add_argument("--data-dir", type=Path, default=None, help="MNIST folder (default: $HDR_DATA_DIR)")
+    p.add_argument("--unipen-dir", type=Path, default=None, help="UNIPEN folder (default: $HDR_UNIPEN_DIR)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    runs = select_runs(args.only)
+    digits = load_digits(args.unipen_dir, args.subset)
+    train_size = min(args.train_size, args.subset or args.train_size)
+    data = Data(args.data_dir, digits, train_size, args.styles, args.subset)
+    budget = Budget(args.budget_epochs, train_size, args.styles, len(data.y_test),
+                    None if digits is None else len(digits))
+    results = [run_one(run, budget, data, args.out / "cache") for run in runs]
+    command = command_line(MODULE, argv)
+    plot_ablations(results, args.out / "ablations.png", command)
+    text = to_markdown(results, budget, command, "ablations.png")
+    write_text(args.out / "README.md", text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""Compare the CNN with softmax regression, an MLP and kNN on the same machine and data.
+
+    python -m reports.compare_models --out docs/model_comparison.md
+
+Every model learns from the MNIST training images and is timed on the MNIST test images;
+the real-writer column uses the same preprocessed UNIPEN dev inputs for every model. The CNN
+is the shipped weights with their recorded training time, or, with ``--cnn-epochs E``, a CNN
+trained here for E epochs on the same images as the baselines.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from cnn_numpy.network import SimpleConvNet
+from cnn_numpy.train import TrainConfig, train
+from cnn_numpy.weights import DEFAULT_WEIGHTS, load_weights
+
+from . import RealWriters, command_line, load_real_writers, load_split, markdown_table, percent, write_text
+from .baselines import KNN, LayerNet, fit, mlp, softmax_regression
+
+MODULE = "reports.compare_models"
+SEED = 0
+
+
+@dataclass
+class Row:
+    model: str
+    train_seconds: float | None
+    test_seconds: float
+    mnist_acc: float
+    real_acc: float | None
+    params: str
+    budget: str
+
+
+@dataclass
+class Comparison:
+    rows: list[Row]
+    train_n: int
+    test_n: int
+    real_n: int | None   # None: no UNIPEN folder
+
+
+def _score(name: str, predict: Callable[[np.ndarray], np.ndarray], train_seconds: float | None, params: str,
+           budget: str, x_test: np.ndarray, y_test: np.ndarray, real: RealWriters | None) -> Row:
+    started = time.perf_counter()
+    mnist_acc = float(np.mean(predict(x_test) == y_test))
+    test_seconds = time.perf_counter() - started
+    real_acc = real.score(predict).overall if real is not None else None
+    return Row(name, train_seconds, test_seconds, mnist_acc, real_acc, params, budget)
+
+
+def _network(name: str, model: LayerNet, epochs: int, x, y, log) -> tuple[float, str]:
+    log(f"training {name} ({epochs} epochs)")
+    started = time.perf_counter()
+    fit(model, x, y, epochs, seed=SEED, log=log)
+    return time.perf_counter() - started, f"{epochs} epochs, Adam, lr 1e-3 (cosine), batch 100"
+
+
+def _cnn(weights: Path, epochs: int | None, x, y, log) -> tuple[SimpleConvNet, float | None, str]:
+    """(network, training seconds, budget) of the trained-here or shipped CNN."""
+    if epochs:
+        log(f"training the CNN ({epochs} epochs)")
+        cfg = TrainConfig(epochs=epochs, seed=SEED)
+        started = time.perf_counter()
+        with tempfile.TemporaryDirectory() as tmp:
+            net, _ = train(cfg, x, y, x[:0], y[:0], Path(tmp), log=log)
+        return net, time.perf_counter() - started, (f"trained here: {epochs} epochs, Adam, lr 1e-3 (cosine), "
+                                                     "batch 100, augmentation")
+    net, meta = load_weights(weights)
+    training = meta.get("training", {})
+    minutes = training.get("minutes")
+    budget = f"shipped weights ({weights.name}), training time as recorded by: `{meta.get('command', 'unknown')}`"
+    return net, None if minutes is None else minutes * 60, budget
+
+
+def compare(data_dir: Path | None, unipen_dir: Path | None, subset: int | None, epochs: int,
+            cnn_weights: Path, cnn_epochs: int | None, log: Callable[[str], None] = print) -> Comparison:
+    """Train and score the four models; one :class:`Row` each."""
+    x_train, y_train = load_split("train", data_dir, subset)
+    x_test, y_test = load_split("test", data_dir, subset)
+    real = load_real_writers(unipen_dir, subset, log=log)
+    rows = []
+    for name, model in (("softmax regression", softmax_regression(SEED)), ("MLP 784-512-256-10", mlp(SEED))):
+        seconds, budget = _network(name, model, epochs, x_train, y_train, log)
+        rows.append(_score(name, model.predict, seconds, f"{model.param_count:,}", budget, x_test, y_test, real))
+    log("kNN (k=3)")
+    started = time.perf_counter()
+    knn = KNN(k=3).fit(x_train, y_train)
+    rows.append(_score("kNN (k=3)", knn.predict, time.perf_counter() - started,
+                       f"0 (stores {knn.stored_values:,} pixel values)", "no training: stores the training set",
+                       x_test, y_test, real))
+    net, seconds, budget = _cnn(cnn_weights, cnn_epochs, x_train, y_train, log)
+    params = sum(p.size for p in net.params.values())
+    rows.append(_score("SimpleConvNet (CNN)", lambda x: net.predict_proba(x).argmax(axis=1), seconds,
+                       f"{params:,}", budget, x_test, y_test, real))
+    return Comparison(rows, len(y_train), len(y_test), None if real is None else len(real.labels))
+
+
+def to_markdown(c: Comparison, command: str) -> str:
+    def secs(s: float | None) -> str:
+        return "n/a" if s is None else f"{s:.1f}"
+    table = markdown_table(
+        ["model", "training time (s)", "test time (s)", "MNIST test accuracy", "real-writer accuracy", "parameters"],
+        [[r.model, secs(r.train_seconds), f"{r.test_seconds:.2f}", percent(r.mnist_acc), percent(r.real_acc), r.params]
+         for r in c.rows])
+    budgets = "\n".join(f"- **{r.model}**: {r.budget}" for r in c.rows)
+    real = (f"{c.real_n:,} UNIPEN dev samples, rendered as the canvas draws them (seed 0) and preprocessed once"
+            if c.real_n is not None else "not measured (no UNIPEN folder: pass --unipen-dir or set HDR_UNIPEN_DIR)")
+    return f"""# Model comparison
+
+All models from scratch in NumPy, on one machine ({platform.machine()}, {os.cpu_count()} CPUs, NumPy {np.__version__}),
+seed {SEED}. Training: {c.train_n:,} MNIST training images. Test time: predicting {c.test_n:,} MNIST test images.
+Real-writer accuracy: {real}; blank renders count as wrong.
+
+{table}
+
+Budgets:
+{budgets}
+
+Command:
+
+    {command}
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=__doc__.split("\n")[0])
+    p.add_argument("--out", type=Path, default=Path("docs/model_comparison.md"), help="markdown file to write")
+    p.add_argument("--subset", type=int, default=None,
+                   help="use only the first N training, test and real-writer samples (quick runs)")
+    p.add_argument("--epochs", type=int, default=10, help="epochs of softmax regression and the MLP")
+    p.add_argument("--cnn-weights", type=Path, default=DEFAULT_WEIGHTS,
+                   help="CNN weights to score, with the training time recorded in their metadata")
+    p.add_argument("--cnn-epochs", type=int, default=None,
+                   help="instead of --cnn-weights, train the CNN here for this many epochs")
+    p.add_argument("--data-dir", type=Path, default=None, help="MNIST folder (default: $HDR_DATA_DIR)")
+    p.add_argument("--unipen-dir", type=Path, default=None, help="UNIPEN folder (default: $HDR_UNIPEN_DIR)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    comparison = compare(args.data_dir, args.unipen_dir, args.subset, args.epochs, args.cnn_weights, args.cnn_epochs)
+    text = to_markdown(comparison, command_line(MODULE, argv))
+    write_text(args.out, text)
+    print(text)
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Shared fixtures. Tests that need MNIST or the shipped weights skip where they are missing,
+except when HDR_REQUIRE_DATA=1 (set by .ci/run): then a missing dependency fails the run."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "needs_weights: uses the shipped weights in weights/")
+    config.addinivalue_line("markers", "needs_mnist: reads MNIST from $HDR_DATA_DIR")
+
+
+def _missing(what: str):
+    if os.environ.get("HDR_REQUIRE_DATA") == "1":
+        pytest.fail(f"{what} is required in CI (HDR_REQUIRE_DATA=1) but missing")
+    pytest.skip(f"{what} not available")
+
+
+@pytest.fixture(scope="session")
+def mnist_dir() -> Path:
+    """The MNIST folder ($HDR_DATA_DIR), or skip/fail."""
+    from cnn_numpy.mnist import MnistError, find_file, resolve_data_dir
+    try:
+        find_file("t10k-images-idx3-ubyte")
+    except MnistError:
+        _missing("MNIST ($HDR_DATA_DIR)")
+    return resolve_data_dir()
+
+
+@pytest.fixture(scope="session")
+def mnist_test(mnist_dir):
+    """(images uint8 (10000, 28, 28), labels) of the MNIST test split."""
+    from cnn_numpy.mnist import load_mnist
+    return load_mnist("test", mnist_dir)
+
+
+@pytest.fixture(scope="session")
+def recognizer():
+    """The shipped weights as a Recognizer, or skip/fail."""
+    from cnn_numpy.recognizer import Recognizer
+    from cnn_numpy.weights import DEFAULT_WEIGHTS
+    if not DEFAULT_WEIGHTS.is_file():
+        _missing(f"shipped weights {DEFAULT_WEIGHTS}")
+    return Recognizer.from_weights()
