@@ -8,7 +8,11 @@ with output to /dev/null, and prints, one per line at the end:
     images: N
     seconds: S              wall time of the predict engine (weights loading included)
     images_per_second: R
-Before them it prints the CPU seconds used (parent + workers), to judge results on a busy machine.
+Before them it prints the CPU time per image (parent + decoding workers), which shows what the
+machine could do when the wall time is distorted by other jobs: about 2 cores / that time.
+
+BLAS is limited to one thread (as ``python main.py predict`` should do): the decoding workers
+already use every core, and a multi-threaded BLAS in the parent would spin against them.
 """
 from __future__ import annotations
 
@@ -22,7 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):   # before numpy loads
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 

@@ -150,7 +150,7 @@ def training_command() -> str:
 
 def cmd_evaluate(args) -> int:
     from .evaluate import evaluate_mnist_test, format_table
-    net, meta = load_weights(args.weights)
+    net, _ = load_weights(args.weights)
     started = time.perf_counter()
     scores = evaluate_mnist_test(net, args.data_dir)
     seconds = time.perf_counter() - started
@@ -178,8 +178,9 @@ def cmd_evaluate_real(args) -> int:
     scores = result.scores
     command = "python main.py evaluate-real " + " ".join(shlex.quote(a) for a in sys.argv[2:])
     args.out.mkdir(parents=True, exist_ok=True)
-    plot_confusion(confusion_matrix(np.maximum(scores.predictions, 0), scores.labels), args.out / "confusion.png",
-                   "Real writers (UNIPEN dev)", command)
+    answered = scores.predictions >= 0
+    plot_confusion(confusion_matrix(scores.predictions[answered], scores.labels[answered]),
+                   args.out / "confusion.png", "Real writers (UNIPEN dev)", command)
     confidence = result.probs.max(axis=1)
     plot_mistakes(result.inputs, scores.labels, scores.predictions, confidence, args.out / "mistakes.png",
                   "Real writers: what the network received", command)
@@ -187,6 +188,8 @@ def cmd_evaluate_real(args) -> int:
         print(json.dumps({**scores.to_dict(), "per_source": result.per_source, "seconds": round(seconds, 2)}))
     else:
         print(format_table([scores]))
+        if not answered.all():
+            print(f"{int((~answered).sum())} renders had no ink after preprocessing (counted wrong)")
         print("per source: " + ", ".join(f"{k} {v * 100:.2f} %" for k, v in result.per_source.items()))
         print(f"figures in {args.out} ({seconds:.1f} s)")
     return 0

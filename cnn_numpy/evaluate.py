@@ -23,7 +23,7 @@ class Scores:
     labels: np.ndarray        # (N,)
 
     @classmethod
-    def of(cls, name: str, predictions: np.ndarray, labels: np.ndarray) -> "Scores":
+    def of(cls, name: str, predictions: np.ndarray, labels: np.ndarray) -> Scores:
         labels = np.asarray(labels, dtype=np.int64)
         predictions = np.asarray(predictions, dtype=np.int64)
         counts = np.bincount(labels, minlength=10)
@@ -38,7 +38,11 @@ class Scores:
 
 
 def confusion_matrix(predictions: np.ndarray, labels: np.ndarray, classes: int = 10) -> np.ndarray:
-    """(classes, classes) counts: row = true label, column = prediction."""
+    """(classes, classes) counts: row = true label, column = prediction (blank answers excluded:
+    count them separately)."""
+    predictions = np.asarray(predictions)
+    if predictions.size and predictions.min() < 0:
+        raise ValueError("confusion_matrix got blank (negative) predictions; leave them out and report them apart")
     return np.bincount(np.asarray(labels) * classes + np.asarray(predictions),
                        minlength=classes * classes).reshape(classes, classes)
 
@@ -77,7 +81,7 @@ def plot_per_digit(scores: list[Scores], path: Path, caption: str = "") -> None:
         lows.append(np.nanmin(s.per_digit) * 100)
     ax.set(xticks=range(10), xlabel="digit", ylabel="accuracy (%)", title="Per-digit accuracy",
            ylim=(max(0.0, min(lows) - 3), 100.5))
-    ax.legend(loc="lower left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=len(scores), fontsize=8)
     ax.grid(axis="y", alpha=0.3)
     if caption:
         fig.text(0.01, 0.01, caption, fontsize=7, family="monospace")

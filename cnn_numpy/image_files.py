@@ -1,36 +1,40 @@
 """Opening image files safely: every way a file can fail becomes one ImageFileError naming it.
 
-Only PNG, JPEG (and MPO, how many cameras save JPEG), BMP, GIF (first frame), TIFF and WebP
-are tried, so no other Pillow plugin (e.g. EPS, which runs Ghostscript) ever sees the file.
+Only PNG, JPEG, BMP, GIF (first frame), TIFF and WebP are tried, so no other Pillow plugin
+(e.g. EPS, which runs Ghostscript) ever sees the file.
 Memory stays bounded: the pixel count is checked from the header before anything is decoded,
 Pillow's decompression-bomb warning is treated as an error, and big JPEGs are decoded reduced.
-Truncated files are errors (``ImageFile.LOAD_TRUNCATED_IMAGES`` is left False).
+Truncated files are errors (``ImageFile.LOAD_TRUNCATED_IMAGES`` is left False). Photos are
+turned upright according to their EXIF orientation.
 """
 from __future__ import annotations
 
+import stat
 import struct
 import warnings
 import zlib
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
-FORMATS = ("PNG", "JPEG", "MPO", "BMP", "GIF", "TIFF", "WEBP")
+FORMATS = ("PNG", "JPEG", "BMP", "GIF", "TIFF", "WEBP")   # JPEG includes cameras' MPO
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".gif", ".tif", ".tiff", ".webp"})
 MAX_PIXELS = 40_000_000      # refused above this, before decoding
 DRAFT_SIDE = 2000            # JPEGs longer than this are decoded at 1/2, 1/4 or 1/8 scale, down to this
 
 # What Pillow raises on malformed files, besides OSError (truncation, decoder errors).
-_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError,
-                  struct.error, zlib.error)
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error)
 
 
 class ImageFileError(Exception):
     """A file that cannot be used as an image; ``str()`` is one line starting with the path."""
 
     def __init__(self, path: Path | str, reason: str):
-        self.path, self.reason = Path(path), " ".join(reason.split())
-        super().__init__(f"{self.path}: {self.reason}")
+        super().__init__(Path(path), " ".join(reason.split()))    # args pickle (worker -> parent)
+        self.path, self.reason = self.args
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
 
 
 def open_image(path: Path | str) -> Image.Image:
@@ -47,7 +51,9 @@ def open_image(path: Path | str) -> Image.Image:
                 if max(w, h) > DRAFT_SIDE:   # only JPEG decoders implement draft; others ignore it
                     im.draft("L", (max(1, w * DRAFT_SIDE // max(w, h)), max(1, h * DRAFT_SIDE // max(w, h))))
                 im.load()
-                return im.copy()             # leaving ``with`` closes the file and the decoded frame
+                # A copy (leaving ``with`` closes the file and the decoded frame), upright as
+                # viewers show it: photos often store their orientation in EXIF.
+                return ImageOps.exif_transpose(im)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
         raise ImageFileError(path, f"refused as a possible decompression bomb ({e})") from None
     except UnidentifiedImageError:
@@ -57,16 +63,18 @@ def open_image(path: Path | str) -> Image.Image:
 
 
 def _check_file(path: Path) -> None:
-    """Raise ImageFileError unless ``path`` is a non-empty regular file."""
+    """Raise ImageFileError unless ``path`` is a non-empty regular file (a pipe would block)."""
     try:
-        if path.is_dir():
-            raise ImageFileError(path, "is a folder, not an image file")
-        size = path.stat().st_size
+        st = path.stat()
     except FileNotFoundError:
         raise ImageFileError(path, "no such file") from None
     except OSError as e:
         raise ImageFileError(path, f"cannot read ({e.strerror or e})") from None
-    if size == 0:
+    if stat.S_ISDIR(st.st_mode):
+        raise ImageFileError(path, "is a folder, not an image file")
+    if not stat.S_ISREG(st.st_mode):
+        raise ImageFileError(path, "not a regular file")
+    if st.st_size == 0:
         raise ImageFileError(path, "empty file (0 bytes)")
 
 

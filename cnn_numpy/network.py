@@ -17,7 +17,17 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .layers import Affine, Convolution, Dropout, Pooling, Relu, Sigmoid, SoftmaxWithLoss, Tanh, softmax
+from .layers import (
+    Affine,
+    Convolution,
+    Dropout,
+    Pooling,
+    Relu,
+    Sigmoid,
+    SoftmaxWithLoss,
+    Tanh,
+    softmax,
+)
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
 ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
@@ -72,7 +82,7 @@ class ConvNetConfig:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "ConvNetConfig":
+    def from_dict(cls, d: dict) -> ConvNetConfig:
         d = dict(d)
         d["input_shape"] = tuple(d.get("input_shape", (1, 28, 28)))
         return cls(**d)
@@ -130,7 +140,7 @@ class SimpleConvNet:
     def dtype(self) -> np.dtype:
         return self.params["W1"].dtype
 
-    def astype(self, dtype: type) -> "SimpleConvNet":
+    def astype(self, dtype: type) -> SimpleConvNet:
         """A copy of this network in another float type (float64 for gradient checks)."""
         return SimpleConvNet(self.config, {k: v.astype(dtype) for k, v in self.params.items()}, dtype=dtype)
 

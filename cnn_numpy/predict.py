@@ -4,6 +4,10 @@ Decoding and preprocessing (the costly part) run in a pool of worker processes o
 of paths; the parent runs the network on batches of the resulting 28x28 inputs and writes
 the lines in input order. Only a bounded window of chunks is in flight, so memory does not
 grow with the number of files. Small inputs are handled in-process (no pool start-up).
+
+For throughput, BLAS should run single-threaded in this process (OPENBLAS_NUM_THREADS=1 before
+numpy is imported, as main.py sets for ``predict``): the workers already use every core, and
+a multi-threaded BLAS spinning against them costs about a third of the throughput.
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from .recognizer import Recognition, Recognizer
 
 POOL_MIN_FILES = 64      # fewer files than this: decode in-process
 CHUNK = 32               # paths per task sent to a worker
-AHEAD = 3                # chunks in flight per worker
+AHEAD = 4                # chunks in flight per worker
 
 Loaded = np.ndarray | None | ImageFileError   # network input, blank image, or why the file failed
 

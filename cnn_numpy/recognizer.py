@@ -32,12 +32,12 @@ class Recognition:
         return self.digit is not None and self.confidence < UNSURE_THRESHOLD
 
     @classmethod
-    def from_probs(cls, probs: np.ndarray, x: np.ndarray) -> "Recognition":
+    def from_probs(cls, probs: np.ndarray, x: np.ndarray) -> Recognition:
         order = np.argsort(probs)[::-1]
         return cls(int(order[0]), float(probs[order[0]]), probs.astype(np.float32), x, int(order[1]))
 
     @classmethod
-    def blank(cls) -> "Recognition":
+    def blank(cls) -> Recognition:
         return cls(None, 0.0, np.zeros(10, np.float32), np.zeros((28, 28), np.float32), None)
 
 
@@ -49,7 +49,7 @@ class Recognizer:
         self.metadata = metadata or {}
 
     @classmethod
-    def from_weights(cls, path: Path | str | None = None) -> "Recognizer":
+    def from_weights(cls, path: Path | str | None = None) -> Recognizer:
         """Load weights (default: the shipped file); WeightsError names a bad file."""
         net, meta = load_weights(path)
         return cls(net, meta)

@@ -157,8 +157,8 @@ def train(cfg: TrainConfig, x_train: np.ndarray, y_train: np.ndarray, x_val: np.
     return net, history
 
 
-def plot_curves(rows: list[dict], path: Path) -> None:
-    """Loss and accuracy per epoch (training and validation) as a PNG."""
+def plot_curves(rows: list[dict], path: Path, caption: str = "") -> None:
+    """Loss and accuracy per epoch (training and validation) as a PNG, with an optional caption."""
     if not rows:
         return
     import matplotlib
@@ -175,7 +175,9 @@ def plot_curves(rows: list[dict], path: Path) -> None:
     for ax in (ax1, ax2):
         ax.grid(alpha=0.3)
         ax.legend()
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.04 if caption else 0, 1, 1))
+    if caption:
+        fig.text(0.01, 0.005, caption, fontsize=7, family="monospace", va="bottom")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100)
     plt.close(fig)

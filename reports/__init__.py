@@ -6,21 +6,37 @@ run so that every model sees exactly the same 28x28 inputs.
 """
 from __future__ import annotations
 
+import functools
+import math
+import os
 import shlex
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from cnn_numpy.evaluate import Scores
-from cnn_numpy.mnist import load_mnist, to_input
+from cnn_numpy.mnist import MnistError, load_mnist, to_input
 from cnn_numpy.preprocess import preprocess
 from cnn_numpy.unipen import PenDigits, UnipenMissingError, load_pen_digits, render_all
-from cnn_numpy.weights import atomic_write
+from cnn_numpy.weights import WeightsError, atomic_write
 
 MACHINE_OPTIONS = ("--data-dir", "--unipen-dir")   # machine-specific: left out of printed commands
 REAL_WRITERS = "real writers (dev)"
+
+
+def cli(main: Callable[[list[str] | None], int]) -> Callable[[list[str] | None], int]:
+    """Wrap a report's ``main``: missing or bad data or weights end with one line and status 2."""
+    @functools.wraps(main)
+    def wrapped(argv: list[str] | None = None) -> int:
+        try:
+            return main(argv)
+        except (MnistError, WeightsError, UnipenMissingError) as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+    return wrapped
 
 
 def command_line(module: str, argv: list[str]) -> str:
@@ -45,12 +61,12 @@ def load_split(split: str, data_dir: Path | str | None, subset: int | None = Non
 
 def load_digits(unipen_dir: Path | str | None, limit: int | None = None,
                 log: Callable[[str], None] = print) -> PenDigits | None:
-    """The first ``limit`` real-writer samples, or None (with a note) when there are none."""
-    try:
-        digits = load_pen_digits(unipen_dir)
-    except UnipenMissingError as e:
-        log(f"note: real-writer column skipped: {e}")
+    """The first ``limit`` real-writer samples, or None (with a note) when no folder is given
+    (neither ``unipen_dir`` nor $HDR_UNIPEN_DIR). A folder given but missing raises UnipenMissingError."""
+    if not unipen_dir and not os.environ.get("HDR_UNIPEN_DIR"):
+        log("note: real-writer column skipped: no UNIPEN folder (pass --unipen-dir or set HDR_UNIPEN_DIR)")
         return None
+    digits = load_pen_digits(unipen_dir)
     return PenDigits(digits.strokes[:limit], digits.labels[:limit], digits.sources[:limit])
 
 
@@ -62,7 +78,7 @@ class RealWriters:
     labels: np.ndarray     # (S,) int
 
     @classmethod
-    def of(cls, digits: PenDigits, seed: int = 0) -> "RealWriters":
+    def of(cls, digits: PenDigits, seed: int = 0) -> RealWriters:
         """Render (seeded, as cnn_numpy.real_writers does) and preprocess every sample once."""
         found = [preprocess(image) for image in render_all(digits, seed)]
         present = np.array([x is not None for x in found], bool)
@@ -90,7 +106,7 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def percent(x: float | None, digits: int = 2) -> str:
-    return "n/a" if x is None or x != x else f"{x * 100:.{digits}f} %"
+    return "n/a" if x is None or math.isnan(x) else f"{x * 100:.{digits}f} %"
 
 
 def write_text(path: Path, text: str) -> None:

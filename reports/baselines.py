@@ -10,7 +10,8 @@ schedule of cnn_numpy.optimizers. Inputs are (N, 1, 28, 28) float32, like the CN
 from __future__ import annotations
 
 import time
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 import numpy as np
 
@@ -33,7 +34,7 @@ class LayerNet:
         self.params: dict[str, np.ndarray] = {}
         self.layers: list = []
         self._affine: list[Affine] = []
-        for i, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), 1):
+        for i, (fan_in, fan_out) in enumerate(pairwise(self.sizes), 1):
             W = (rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in)).astype(dtype)   # He
             b = np.zeros(fan_out, dtype)
             self.params[f"W{i}"], self.params[f"b{i}"] = W, b
@@ -115,13 +116,14 @@ class KNN:
     """k-nearest neighbours, Euclidean distance; ties in the vote go to the nearest tied class.
 
     Squared distances ||a||^2 + ||b||^2 - 2 a.b come from one float32 matrix product per
-    block of ``block_rows`` query rows, so memory stays at block_rows x training size.
+    block of ``block_rows`` query rows, so memory stays at block_rows x training size x 12 bytes
+    (float32 distances + int64 partition indices): 92 MB for 128 rows against 60,000 images.
     """
 
-    def __init__(self, k: int = 3, block_rows: int = 256, classes: int = 10):
+    def __init__(self, k: int = 3, block_rows: int = 128, classes: int = 10):
         self.k, self.block_rows, self.classes = k, block_rows, classes
 
-    def fit(self, x: np.ndarray, y: np.ndarray) -> "KNN":
+    def fit(self, x: np.ndarray, y: np.ndarray) -> KNN:
         if len(x) < self.k:
             raise ValueError(f"kNN needs at least k={self.k} training samples, got {len(x)}")
         self.train_x = np.ascontiguousarray(np.asarray(x, np.float32).reshape(len(x), -1))

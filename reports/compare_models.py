@@ -2,7 +2,7 @@
 
     python -m reports.compare_models --out docs/model_comparison.md
 
-Every model learns from the MNIST training images and is timed on the MNIST test images;
+The baselines learn from the MNIST training images; every model is timed on the MNIST test images;
 the real-writer column uses the same preprocessed UNIPEN dev inputs for every model. The CNN
 is the shipped weights with their recorded training time, or, with ``--cnn-epochs E``, a CNN
 trained here for E epochs on the same images as the baselines.
@@ -15,9 +15,9 @@ import platform
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from cnn_numpy.network import SimpleConvNet
 from cnn_numpy.train import TrainConfig, train
 from cnn_numpy.weights import DEFAULT_WEIGHTS, load_weights
 
-from . import RealWriters, command_line, load_real_writers, load_split, markdown_table, percent, write_text
+from . import RealWriters, cli, command_line, load_real_writers, load_split, markdown_table, percent, write_text
 from .baselines import KNN, LayerNet, fit, mlp, softmax_regression
 
 MODULE = "reports.compare_models"
@@ -60,14 +60,17 @@ def _score(name: str, predict: Callable[[np.ndarray], np.ndarray], train_seconds
     return Row(name, train_seconds, test_seconds, mnist_acc, real_acc, params, budget)
 
 
-def _network(name: str, model: LayerNet, epochs: int, x, y, log) -> tuple[float, str]:
+def _network(name: str, model: LayerNet, epochs: int, x: np.ndarray, y: np.ndarray,
+             log: Callable[[str], None]) -> tuple[float, str]:
+    """(training seconds, budget) of softmax regression or the MLP."""
     log(f"training {name} ({epochs} epochs)")
     started = time.perf_counter()
-    fit(model, x, y, epochs, seed=SEED, log=log)
+    fit(model, x, y, epochs, batch_size=100, lr=1e-3, optimizer="adam", seed=SEED, log=log)
     return time.perf_counter() - started, f"{epochs} epochs, Adam, lr 1e-3 (cosine), batch 100"
 
 
-def _cnn(weights: Path, epochs: int | None, x, y, log) -> tuple[SimpleConvNet, float | None, str]:
+def _cnn(weights: Path, epochs: int | None, x: np.ndarray, y: np.ndarray,
+         log: Callable[[str], None]) -> tuple[SimpleConvNet, float | None, str]:
     """(network, training seconds, budget) of the trained-here or shipped CNN."""
     if epochs:
         log(f"training the CNN ({epochs} epochs)")
@@ -109,7 +112,7 @@ def compare(data_dir: Path | None, unipen_dir: Path | None, subset: int | None, 
 
 def to_markdown(c: Comparison, command: str) -> str:
     def secs(s: float | None) -> str:
-        return "n/a" if s is None else f"{s:.1f}"
+        return "n/a" if s is None else f"{s:.2f}"
     table = markdown_table(
         ["model", "training time (s)", "test time (s)", "MNIST test accuracy", "real-writer accuracy", "parameters"],
         [[r.model, secs(r.train_seconds), f"{r.test_seconds:.2f}", percent(r.mnist_acc), percent(r.real_acc), r.params]
@@ -149,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+@cli
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)

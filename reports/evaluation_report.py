@@ -10,13 +10,12 @@
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import shlex
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -26,9 +25,9 @@ from cnn_numpy.network import SimpleConvNet
 from cnn_numpy.real_writers import evaluate_real_writers
 from cnn_numpy.recognizer import Recognizer
 from cnn_numpy.train import plot_curves
-from cnn_numpy.weights import DEFAULT_WEIGHTS, atomic_write, load_weights
+from cnn_numpy.weights import DEFAULT_WEIGHTS, load_weights
 
-from . import command_line, load_digits, load_split, percent, write_text
+from . import cli, command_line, load_digits, load_split, percent, write_text
 
 MODULE = "reports.evaluation_report"
 DEFAULT_LOG = DEFAULT_WEIGHTS.parent / "training_log.json"
@@ -77,21 +76,38 @@ def per_digit_report(weights: Path | str | None, data_dir: Path | str | None, un
     return scores
 
 
-def add_caption(png: Path, caption: str) -> None:
-    """Add ``caption`` under a PNG drawn by a function that takes no caption (as the other figures)."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    image = plt.imread(png)
-    h, w = image.shape[:2]
-    strip = 20
-    fig = plt.figure(figsize=(w / 100, (h + strip) / 100), dpi=100)
-    fig.figimage(image, 0, strip)
-    fig.text(0.01, 0.005, caption, fontsize=7, family="monospace", va="bottom")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    plt.close(fig)
-    atomic_write(png, lambda f: f.write(buf.getvalue()))
+Section = tuple[str, str, str]   # (file, title, what it shows)
+
+
+def mnist_figures(result: MnistResult, cm: np.ndarray, out: Path, command: str) -> list[Section]:
+    s = result.scores
+    plot_confusion(cm, out / "confusion.png", "MNIST test", command)
+    wrong = plot_mistakes(result.images, s.labels, s.predictions, result.confidence, out / "mistakes.png",
+                          "MNIST test", command, MISTAKES_SHOWN)
+    return [("confusion.png", "Confusion matrix, MNIST test",
+             f"{len(s.labels):,} images; rows are the true digit. Left: counts; right: % of each true digit."),
+            ("mistakes.png", "Misclassified MNIST test images",
+             (f"{wrong} mistakes; up to {MISTAKES_SHOWN} shown, most confident first, with true label, "
+              "prediction and confidence."))]
+
+
+def curves_figure(log_path: Path, out: Path, command: str, log: Callable[[str], None]) -> list[Section]:
+    if not log_path.is_file():
+        log(f"note: training curves skipped: {log_path} not found (pass --log)")
+        return []
+    plot_curves(json.loads(log_path.read_text(encoding="utf-8")), out / "curves.png", command)
+    return [("curves.png", "Training curves", f"Loss and accuracy per epoch, from `{log_path}`.")]
+
+
+def per_digit_figure(net: SimpleConvNet, mnist: Scores, unipen_dir: Path | None, subset: int | None, out: Path,
+                     command: str, log: Callable[[str], None]) -> Section:
+    real = real_writer_scores(net, unipen_dir, subset, log)
+    scores = [mnist] + ([real] if real is not None else [])
+    per_digit_chart(scores, out / "per_digit.png", command, log)
+    what = ", ".join(f"{x.name}: {percent(x.overall)} of {int(x.counts.sum()):,}" for x in scores)
+    if real is None:
+        what += " (real writers skipped: no UNIPEN folder)"
+    return "per_digit.png", "Per-digit accuracy", what + "."
 
 
 def build_report(weights: Path, out: Path, log_path: Path, data_dir: Path | None, unipen_dir: Path | None,
@@ -102,31 +118,11 @@ def build_report(weights: Path, out: Path, log_path: Path, data_dir: Path | None
     result = mnist_test(net, data_dir, subset)
     s = result.scores
     cm = confusion_matrix(s.predictions, s.labels)
-    plot_confusion(cm, out / "confusion.png", "MNIST test", command)
-    wrong = plot_mistakes(result.images, s.labels, s.predictions, result.confidence, out / "mistakes.png",
-                          "MNIST test", command, MISTAKES_SHOWN)
-    sections = [("confusion.png", "Confusion matrix, MNIST test",
-                 f"{len(s.labels):,} images; rows are the true digit. Left: counts; right: % of each true digit."),
-                ("mistakes.png", "Misclassified MNIST test images",
-                 f"{wrong} mistakes; up to {MISTAKES_SHOWN} shown, most confident first, "
-                 "with true label, prediction and confidence.")]
-    if log_path.is_file():
-        plot_curves(json.loads(log_path.read_text(encoding="utf-8")), out / "curves.png")
-        add_caption(out / "curves.png", command)
-        sections.append(("curves.png", "Training curves", f"Loss and accuracy per epoch, from `{log_path}`."))
-    else:
-        log(f"note: training curves skipped: {log_path} not found (pass --log)")
-    scores = [s]
-    real = real_writer_scores(net, unipen_dir, subset, log)
-    scores += [real] if real is not None else []
-    per_digit_chart(scores, out / "per_digit.png", command, log)
-    sections.append(("per_digit.png", "Per-digit accuracy",
-                     ", ".join(f"{x.name}: {percent(x.overall)} of {int(x.counts.sum()):,}" for x in scores)
-                     + ("" if real is not None else " (real writers skipped: no UNIPEN folder)") + "."))
-    text = [f"# Evaluation report\n\nWeights: `{weights}`. MNIST test accuracy {percent(s.overall)} "
-            f"on {len(s.labels):,} images.\n"]
-    for name, title, what in sections:
-        text.append(f"## {title}\n\n![{title}]({name})\n\n{what}\n\n    {command}\n")
+    sections = mnist_figures(result, cm, out, command) + curves_figure(log_path, out, command, log)
+    sections.append(per_digit_figure(net, s, unipen_dir, subset, out, command, log))
+    text = [(f"# Evaluation report\n\nWeights: `{weights}`. MNIST test accuracy {percent(s.overall)} "
+             f"on {len(s.labels):,} images.\n")]
+    text += [f"## {title}\n\n![{title}]({name})\n\n{what}\n\n    {command}\n" for name, title, what in sections]
     write_text(out / "README.md", "\n".join(text))
     log(f"wrote {', '.join(name for name, _, _ in sections)} and README.md in {out}")
     return cm
@@ -143,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+@cli
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)

@@ -15,8 +15,7 @@ from cnn_numpy.recognizer import Recognizer
 from cnn_numpy.train import TrainConfig
 from cnn_numpy.unipen import load_pen_digits
 from cnn_numpy.weights import save_weights
-from reports import RealWriters, command_line
-from reports import ablations, compare_models, evaluation_report
+from reports import RealWriters, ablations, command_line, compare_models, evaluation_report
 
 TRAIN, TEST = 300, 200
 
@@ -100,8 +99,8 @@ def test_evaluation_report(tmp_path, data_dir, unipen_dir, weights):
     log.write_text(json.dumps([{"epoch": e, "train_loss": 1 / e, "train_acc": 0.5 + e / 10, "val_loss": 1.2 / e,
                                 "val_acc": 0.5 + e / 11, "lr": 1e-3, "seconds": 1.0} for e in (1, 2)]))
     out = tmp_path / "report"
-    cm = evaluation_report.build_report(weights, out, log, data_dir, unipen_dir, None, "python -m x", log=print)
-    assert cm.shape == (10, 10) and cm.sum() == TEST
+    cm = evaluation_report.build_report(weights, out, log, data_dir, unipen_dir, 100, "python -m x", log=print)
+    assert cm.shape == (10, 10) and cm.sum() == 100
     readme = (out / "README.md").read_text()
     for name in ("confusion.png", "mistakes.png", "curves.png", "per_digit.png"):
         assert (out / name).stat().st_size > 1000
@@ -153,14 +152,14 @@ def test_ablation_runs_are_one_factor_from_the_default():
 
 def test_ablations_end_to_end_and_cached(tmp_path, data_dir, unipen_dir, monkeypatch):
     out = tmp_path / "ablations"
-    argv = ["--only", "pool", "--budget-epochs", "1", "--subset", "200", "--styles", "0", "--out", str(out),
+    argv = ["--only", "hidden", "--budget-epochs", "1", "--subset", "200", "--styles", "0", "--out", str(out),
             "--data-dir", str(data_dir), "--unipen-dir", str(unipen_dir)]
     assert ablations.main(argv) == 0
     readme = (out / "README.md").read_text()
     assert [line.split(" | ")[0][2:] for line in readme.splitlines() if line.startswith("| ")][1:] == \
-        ["default", "pool=avg", "pool=none"]
+        ["default", "hidden=50", "hidden=100"]
     assert (out / "ablations.png").stat().st_size > 1000
-    assert "    python -m reports.ablations --only pool --budget-epochs 1" in readme
+    assert "    python -m reports.ablations --only hidden --budget-epochs 1" in readme
     assert len(list((out / "cache").glob("*.json"))) == 3
 
     def no_training(*args, **kwargs):
@@ -168,3 +167,15 @@ def test_ablations_end_to_end_and_cached(tmp_path, data_dir, unipen_dir, monkeyp
     monkeypatch.setattr(ablations, "train", no_training)
     assert ablations.main(argv) == 0
     assert (out / "README.md").read_text() == readme
+
+
+def test_missing_data_or_bad_options_end_with_status_2(tmp_path, weights, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert evaluation_report.main(["--weights", str(weights), "--out", str(tmp_path / "r"),
+                                   "--data-dir", str(empty)]) == 2
+    assert "t10k-images-idx3-ubyte" in capsys.readouterr().err
+    assert compare_models.main(["--unipen-dir", str(empty), "--data-dir", str(empty)]) == 2
+    with pytest.raises(SystemExit) as exit_info:
+        ablations.main(["--only", "pooling"])
+    assert exit_info.value.code == 2

@@ -1,0 +1,38 @@
+"""Per-digit accuracy of the shipped network: how well each digit 0-9 is recognised.
+
+    python tests/per_digit_accuracy.py [--weights W] [--data-dir D] [--unipen-dir U] [--out PNG]
+
+Prints a 0-9 table for the 10,000 MNIST test images and, when the real-writer set is
+available (--unipen-dir or $HDR_UNIPEN_DIR), for real writers' pen digits drawn as on the
+canvas, side by side; saves a bar chart (matplotlib, Agg: no screen needed). The evaluation
+code is the project's own (reports.evaluation_report.per_digit_report).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from reports import cli, command_line  # noqa: E402
+from reports.evaluation_report import per_digit_report  # noqa: E402
+
+
+@cli
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--weights", type=Path, default=None, help="weights .npz (default: the shipped file)")
+    parser.add_argument("--data-dir", type=Path, default=None, help="MNIST folder (default: $HDR_DATA_DIR)")
+    parser.add_argument("--unipen-dir", type=Path, default=None, help="real-writer folder (default: $HDR_UNIPEN_DIR)")
+    parser.add_argument("--out", type=Path, default=Path("docs/per_digit.png"), help="bar chart to write")
+    args = parser.parse_args(argv)
+    caption = command_line("tests/per_digit_accuracy.py", sys.argv[1:] if argv is None else argv)
+    per_digit_report(args.weights, args.data_dir, args.unipen_dir, args.out,
+                     caption=caption.replace("python -m ", "python "))
+    print(f"chart: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
