@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import sys
 import time
@@ -12,7 +13,7 @@ import numpy as np
 
 from .mnist import MnistError, content_sha256, load_mnist, resolve_data_dir, to_input
 from .unipen import UnipenMissingError
-from .weights import DEFAULT_WEIGHTS, WeightsError, load_weights, save_weights
+from .weights import DEFAULT_WEIGHTS, WeightsError, atomic_write, load_weights, save_weights
 
 COMMANDS = ("train", "evaluate", "evaluate-real", "predict", "download-mnist", "gui")
 
@@ -74,7 +75,18 @@ def build_parser() -> argparse.ArgumentParser:
     er.add_argument("--out", type=Path, default=Path("docs/real_writers"),
                     help="folder for the confusion matrix and the mistakes gallery")
     er.add_argument("--json", action="store_true", help="print one JSON object")
+    pr = sub.add_parser("predict", help="recognise the digit in image files or folders")
+    add_common(pr, data=False)
+    pr.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="image files or folders of images")
+    pr.add_argument("--json", action="store_true", help="one JSON object per line")
+    pr.add_argument("--batch-size", type=int, default=256, help="images per network pass")
+    pr.add_argument("--workers", type=int, default=None, help="decoding processes (default: CPU count)")
     return parser
+
+
+def cmd_predict(args) -> int:
+    from .predict import cmd_predict as run
+    return run(args.paths, args.weights, args.json, args.batch_size, args.workers)
 
 
 def cmd_train(args) -> int:
@@ -113,23 +125,34 @@ def cmd_train(args) -> int:
 
 
 def ship(net, args, rows: list[dict], minutes: float) -> None:
-    """Evaluate on MNIST test and write the weights with their metadata."""
+    """Evaluate (MNIST test; real writers when $HDR_UNIPEN_DIR is set) and write the weights,
+    their metadata and the training log (``training_log.json`` beside the weights)."""
     from .evaluate import evaluate_mnist_test, format_table
-    scores = evaluate_mnist_test(net, args.data_dir)
-    print(format_table([scores]))
+    scores = [evaluate_mnist_test(net, args.data_dir)]
     meta = {
         "command": training_command(),
         "seed": args.seed, "epochs": args.epochs,
         "training": {"batch_size": args.batch_size, "lr": args.lr, "optimizer": args.optimizer,
                      "weight_decay": args.weight_decay, "augment": not args.no_augment,
-                     "styles": args.styles, "val_size": args.val_size, "subset": args.subset, "minutes": round(minutes, 1),
-                     "final_epoch": rows[-1] if rows else None},
+                     "styles": args.styles, "val_size": args.val_size, "subset": args.subset,
+                     "minutes": round(minutes, 1), "final_epoch": rows[-1] if rows else None},
         "data_sha256_uncompressed": content_sha256(args.data_dir),
-        "mnist_test": scores.to_dict(),
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "mnist_test": scores[0].to_dict(),
     }
+    if os.environ.get("HDR_UNIPEN_DIR"):
+        from .real_writers import evaluate_real_writers
+        from .recognizer import Recognizer
+        from .unipen import load_pen_digits
+        real = evaluate_real_writers(Recognizer(net), load_pen_digits())
+        scores.append(real.scores)
+        meta["real_writers_dev"] = {**real.scores.to_dict(), "per_source": real.per_source,
+                                    "command": "python main.py evaluate-real"}
+    meta["created"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    print(format_table(scores))
     save_weights(net, args.ship, meta)
-    print(f"wrote {args.ship} and {Path(args.ship).with_suffix('.json')}")
+    log_text = json.dumps(rows, indent=1) + "\n"
+    atomic_write(Path(args.ship).parent / "training_log.json", lambda f: f.write(log_text.encode()))
+    print(f"wrote {args.ship}, {Path(args.ship).with_suffix('.json')} and training_log.json beside them")
 
 
 def training_command() -> str:
@@ -209,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             from hdr_gui.app import run
             return run(weights=args.weights, data_dir=args.data_dir, lang=args.lang)
         return {"train": cmd_train, "evaluate": cmd_evaluate,
-                "evaluate-real": cmd_evaluate_real}[args.command](args)
+                "evaluate-real": cmd_evaluate_real, "predict": cmd_predict}[args.command](args)
     except (MnistError, WeightsError, UnipenMissingError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

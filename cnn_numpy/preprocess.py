@@ -28,6 +28,8 @@ HIGH_BIT_MODES = ("I", "I;16", "I;16B", "I;16L", "I;16N", "F")
 
 def ink_image(image: Image.Image) -> Image.Image:
     """'L' image of the ink: bright ink on 0, background removed, faint noise cleared."""
+    if image.mode == "LAB":                                  # Pillow cannot convert LAB: use lightness
+        image = image.getchannel("L")
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         alpha = rgba.getchannel("A")
