@@ -11,10 +11,12 @@ from pathlib import Path
 
 import numpy as np
 
+from .files import write_text
 from .mnist import MnistError, content_sha256, load_mnist, resolve_data_dir, to_input
 from .unipen import UnipenMissingError
-from .weights import DEFAULT_WEIGHTS, WeightsError, atomic_write, load_weights, save_weights
+from .weights import DEFAULT_WEIGHTS, WeightsError, load_weights, save_weights
 
+MACHINE_OPTIONS = ("--data-dir", "--unipen-dir")   # left out of commands printed under figures
 COMMANDS = ("train", "evaluate", "evaluate-real", "predict", "download-mnist", "gui")
 
 
@@ -150,25 +152,26 @@ def ship(net, args, rows: list[dict], minutes: float) -> None:
     meta["created"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     print(format_table(scores))
     save_weights(net, args.ship, meta)
-    log_text = json.dumps(rows, indent=1) + "\n"
-    atomic_write(Path(args.ship).parent / "training_log.json", lambda f: f.write(log_text.encode()))
+    write_text(Path(args.ship).parent / "training_log.json", json.dumps(rows, indent=1) + "\n")
     print(f"wrote {args.ship}, {Path(args.ship).with_suffix('.json')} and training_log.json beside them")
 
 
-def training_command() -> str:
-    """The command line that was run, without the machine-specific --data-dir."""
-    argv, out, skip = sys.argv[1:], [], False
+def printable_command(prefix: str, argv: list[str]) -> str:
+    """``prefix ARGS`` as run, quoted, without the machine-specific data folders."""
+    out, skip = [], False
     for a in argv:
         if skip:
             skip = False
-            continue
-        if a == "--data-dir":
+        elif a in MACHINE_OPTIONS:
             skip = True
-            continue
-        if a.startswith("--data-dir="):
-            continue
-        out.append(shlex.quote(a))
-    return "python main.py " + " ".join(out)
+        elif not a.startswith(tuple(o + "=" for o in MACHINE_OPTIONS)):
+            out.append(shlex.quote(a))
+    return " ".join([prefix, *out])
+
+
+def training_command() -> str:
+    """The training command that was run (for the weights' metadata)."""
+    return printable_command("python main.py", sys.argv[1:])
 
 
 def cmd_evaluate(args) -> int:
@@ -199,7 +202,7 @@ def cmd_evaluate_real(args) -> int:
     result = evaluate_real_writers(recognizer, digits, args.seed)
     seconds = time.perf_counter() - started
     scores = result.scores
-    command = "python main.py evaluate-real " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+    command = printable_command("python main.py", sys.argv[1:])
     args.out.mkdir(parents=True, exist_ok=True)
     answered = scores.predictions >= 0
     plot_confusion(confusion_matrix(scores.predictions[answered], scores.labels[answered]),

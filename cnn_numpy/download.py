@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .files import sha256_file
 from .mnist import default_cache_dir
 from .progress import ProgressBar
 
@@ -52,15 +53,6 @@ def _reason(e: BaseException) -> str:
     if isinstance(e, urllib.error.URLError) and not isinstance(e, urllib.error.HTTPError):
         return str(e.reason)
     return str(e) or type(e).__name__
-
-
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _content_length(resp) -> int | None:

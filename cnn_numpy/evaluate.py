@@ -1,15 +1,14 @@
 """Accuracy of a network, overall and per digit, as numbers, a table and a bar chart."""
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .figures import pyplot, save_figure
 from .mnist import load_mnist, to_input
 from .network import SimpleConvNet
-from .weights import atomic_write
 
 
 @dataclass
@@ -68,10 +67,7 @@ def format_table(scores: list[Scores]) -> str:
 
 def plot_per_digit(scores: list[Scores], path: Path, caption: str = "") -> None:
     """Grouped bar chart of per-digit accuracy (matplotlib, Agg), with the command as caption."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig, ax = pyplot().subplots(figsize=(9, 4.5))
     width = 0.8 / len(scores)
     lows = []
     for i, s in enumerate(scores):
@@ -83,10 +79,4 @@ def plot_per_digit(scores: list[Scores], path: Path, caption: str = "") -> None:
            ylim=(max(0.0, min(lows) - 3), 100.5))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=len(scores), fontsize=8)
     ax.grid(axis="y", alpha=0.3)
-    if caption:
-        fig.text(0.01, 0.01, caption, fontsize=7, family="monospace")
-    fig.tight_layout(rect=(0, 0.04 if caption else 0, 1, 1))
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    plt.close(fig)
-    atomic_write(Path(path), lambda f: f.write(buf.getvalue()))
+    save_figure(fig, path, caption, dpi=110)

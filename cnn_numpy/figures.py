@@ -6,28 +6,31 @@ from pathlib import Path
 
 import numpy as np
 
-from .weights import atomic_write
+from .files import write_bytes
 
 
-def _pyplot():
+def pyplot():
+    """matplotlib.pyplot on the Agg backend (works without a screen)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     return plt
 
 
-def _save(fig, path: Path, caption: str) -> None:
+def save_figure(fig, path: Path | str, caption: str = "", top: float = 1.0, dpi: int = 100) -> None:
+    """Lay out, add the reproducing command as a caption at the bottom, write the PNG atomically."""
+    fig.tight_layout(rect=(0, 0.04 if caption else 0, 1, top))
     if caption:
         fig.text(0.01, 0.005, caption, fontsize=7, family="monospace", va="bottom")
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    _pyplot().close(fig)
-    atomic_write(Path(path), lambda f: f.write(buf.getvalue()))
+    fig.savefig(buf, format="png", dpi=dpi)
+    pyplot().close(fig)
+    write_bytes(path, buf.getvalue())
 
 
 def plot_confusion(cm: np.ndarray, path: Path, title: str, caption: str = "") -> None:
     """Counts (left) and row-normalised percentages (right); rows = true digit."""
-    plt = _pyplot()
+    plt = pyplot()
     rows = cm.sum(axis=1, keepdims=True)
     norm = np.divide(cm, rows, out=np.zeros(cm.shape, float), where=rows > 0) * 100
     fig, axes = plt.subplots(1, 2, figsize=(13, 6))
@@ -38,14 +41,13 @@ def plot_confusion(cm: np.ndarray, path: Path, title: str, caption: str = "") ->
                 ax.text(j, i, format(v, fmt), ha="center", va="center", fontsize=7,
                         color="white" if i == j else "black")
         ax.set(xticks=range(10), yticks=range(10), xlabel="predicted", ylabel="true", title=f"{title}: {sub}")
-    fig.tight_layout(rect=(0, 0.03 if caption else 0, 1, 1))
-    _save(fig, path, caption)
+    save_figure(fig, path, caption)
 
 
 def plot_mistakes(images: np.ndarray, labels: np.ndarray, predictions: np.ndarray, confidence: np.ndarray,
                   path: Path, title: str, caption: str = "", limit: int = 60) -> int:
     """Grid of misclassified images, most confident mistakes first. Returns how many were wrong."""
-    plt = _pyplot()
+    plt = pyplot()
     wrong = np.flatnonzero(predictions != labels)
     wrong = wrong[np.argsort(-confidence[wrong], kind="stable")][:limit]
     cols = 10
@@ -58,6 +60,5 @@ def plot_mistakes(images: np.ndarray, labels: np.ndarray, predictions: np.ndarra
         pred = "blank" if predictions[i] < 0 else str(predictions[i])
         ax.set_title(f"true {labels[i]} → {pred}\n{confidence[i] * 100:.0f} %", fontsize=8)
     fig.suptitle(f"{title}: {int((predictions != labels).sum())} mistakes (most confident first)", fontsize=10)
-    fig.tight_layout(rect=(0, 0.03 if caption else 0, 1, 0.97))
-    _save(fig, path, caption)
+    save_figure(fig, path, caption, top=0.97)
     return int((predictions != labels).sum())

@@ -16,10 +16,11 @@ from pathlib import Path
 import numpy as np
 
 from .augment import AugmentConfig, augment_batch
+from .figures import pyplot, save_figure
+from .files import atomic_write, write_text
 from .network import PARAM_NAMES, ConvNetConfig, SimpleConvNet
 from .optimizers import cosine_lr, make_optimizer
 from .progress import ProgressBar
-from .weights import atomic_write
 
 CHECKPOINT = "checkpoint.npz"
 
@@ -48,14 +49,13 @@ class History:
         self.rows.append(row)
 
     def write(self, out_dir: Path) -> None:
-        text = json.dumps(self.rows, indent=1) + "\n"
-        atomic_write(out_dir / "log.json", lambda f: f.write(text.encode()))
+        write_text(out_dir / "log.json", json.dumps(self.rows, indent=1) + "\n")
         if self.rows:
             buf = io.StringIO()
             writer = csv.DictWriter(buf, fieldnames=list(self.rows[0]))
             writer.writeheader()
             writer.writerows(self.rows)
-            atomic_write(out_dir / "log.csv", lambda f: f.write(buf.getvalue().encode()))
+            write_text(out_dir / "log.csv", buf.getvalue())
 
 
 def evaluate_loss_acc(net: SimpleConvNet, x: np.ndarray, y: np.ndarray, batch: int = 1000) -> tuple[float, float]:
@@ -161,11 +161,8 @@ def plot_curves(rows: list[dict], path: Path, caption: str = "") -> None:
     """Loss and accuracy per epoch (training and validation) as a PNG, with an optional caption."""
     if not rows:
         return
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     epochs = [r["epoch"] for r in rows]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (ax1, ax2) = pyplot().subplots(1, 2, figsize=(10, 4))
     for key, label in (("train_loss", "training"), ("val_loss", "validation")):
         ax1.plot(epochs, [r[key] for r in rows], marker="o", label=label)
     for key, label in (("train_acc", "training"), ("val_acc", "validation")):
@@ -175,11 +172,5 @@ def plot_curves(rows: list[dict], path: Path, caption: str = "") -> None:
     for ax in (ax1, ax2):
         ax.grid(alpha=0.3)
         ax.legend()
-    fig.tight_layout(rect=(0, 0.04 if caption else 0, 1, 1))
-    if caption:
-        fig.text(0.01, 0.005, caption, fontsize=7, family="monospace", va="bottom")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    plt.close(fig)
-    atomic_write(path, lambda f: f.write(buf.getvalue()))
+    save_figure(fig, path, caption)
 

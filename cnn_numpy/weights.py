@@ -6,15 +6,13 @@ score, and the SHA-256 of the .npz, which loading checks.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from .files import atomic_write, sha256_file, write_text
 from .network import PARAM_NAMES, ConvNetConfig, SimpleConvNet
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -26,38 +24,8 @@ class WeightsError(Exception):
     """A weights file is missing, not an .npz of arrays, damaged, or does not fit the network."""
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def metadata_path(weights_path: Path) -> Path:
     return Path(weights_path).with_suffix(".json")
-
-
-def atomic_write(path: Path, write) -> None:
-    """Call ``write(file)`` on a temporary file beside ``path``, then rename it over ``path``.
-
-    A crash at any moment leaves either the old file or the new one, never half of one.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)          # mkstemp makes 0600; use the usual permissions
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save_weights(net: SimpleConvNet, path: Path, metadata: dict | None = None) -> dict:
@@ -67,8 +35,7 @@ def save_weights(net: SimpleConvNet, path: Path, metadata: dict | None = None) -
     meta = dict(metadata or {})
     meta["architecture"] = net.config.to_dict()
     meta["sha256"] = sha256_file(path)
-    text = json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
-    atomic_write(metadata_path(path), lambda f: f.write(text.encode()))
+    write_text(metadata_path(path), json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     return meta
 
 

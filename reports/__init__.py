@@ -6,10 +6,10 @@ run so that every model sees exactly the same 28x28 inputs.
 """
 from __future__ import annotations
 
+import argparse
 import functools
 import math
 import os
-import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,13 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
+from cnn_numpy.cli import printable_command
 from cnn_numpy.evaluate import Scores
+from cnn_numpy.files import write_text  # noqa: F401  (re-exported for the reports)
 from cnn_numpy.mnist import MnistError, load_mnist, to_input
 from cnn_numpy.preprocess import preprocess
 from cnn_numpy.unipen import PenDigits, UnipenMissingError, load_pen_digits, render_all
-from cnn_numpy.weights import WeightsError, atomic_write
+from cnn_numpy.weights import WeightsError
 
-MACHINE_OPTIONS = ("--data-dir", "--unipen-dir")   # machine-specific: left out of printed commands
 REAL_WRITERS = "real writers (dev)"
 
 
@@ -39,17 +40,15 @@ def cli(main: Callable[[list[str] | None], int]) -> Callable[[list[str] | None],
     return wrapped
 
 
+def add_data_options(parser: argparse.ArgumentParser) -> None:
+    """--data-dir (MNIST) and --unipen-dir (real writers), as every report takes them."""
+    parser.add_argument("--data-dir", type=Path, default=None, help="MNIST folder (default: $HDR_DATA_DIR)")
+    parser.add_argument("--unipen-dir", type=Path, default=None, help="UNIPEN folder (default: $HDR_UNIPEN_DIR)")
+
+
 def command_line(module: str, argv: list[str]) -> str:
     """``python -m module ARGS`` as run, without the machine-specific data folders."""
-    out, skip = [], False
-    for a in argv:
-        if skip:
-            skip = False
-        elif a in MACHINE_OPTIONS:
-            skip = True
-        elif not a.startswith(tuple(o + "=" for o in MACHINE_OPTIONS)):
-            out.append(shlex.quote(a))
-    return " ".join(["python -m", module, *out])
+    return printable_command(f"python -m {module}", argv)
 
 
 def load_split(split: str, data_dir: Path | str | None, subset: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -108,6 +107,3 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
 def percent(x: float | None, digits: int = 2) -> str:
     return "n/a" if x is None or math.isnan(x) else f"{x * 100:.{digits}f} %"
 
-
-def write_text(path: Path, text: str) -> None:
-    atomic_write(Path(path), lambda f: f.write(text.encode("utf-8")))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import json
 import os
 import sys
@@ -24,13 +23,23 @@ from pathlib import Path
 
 import numpy as np
 
+from cnn_numpy.figures import pyplot, save_figure
 from cnn_numpy.network import ConvNetConfig
 from cnn_numpy.styles import synthesize_styles
 from cnn_numpy.train import TrainConfig, train
 from cnn_numpy.unipen import PenDigits
-from cnn_numpy.weights import atomic_write
 
-from . import RealWriters, cli, command_line, load_digits, load_split, markdown_table, percent, write_text
+from . import (
+    RealWriters,
+    add_data_options,
+    cli,
+    command_line,
+    load_digits,
+    load_split,
+    markdown_table,
+    percent,
+    write_text,
+)
 
 MODULE = "reports.ablations"
 SEED = 0
@@ -144,9 +153,7 @@ def run_one(run: Run, budget: Budget, data: Data, cache_dir: Path, log: Callable
 
 def plot_ablations(results: list[dict], path: Path, caption: str) -> None:
     """Horizontal bars per run (grouped by factor) for MNIST test and real-writer accuracy."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
     panels = [("mnist_acc", "MNIST test")] + ([("real_acc", "real writers (dev)")]
                                               if results[0]["real_acc"] is not None else [])
     names = [r["name"] for r in results][::-1]
@@ -161,12 +168,7 @@ def plot_ablations(results: list[dict], path: Path, caption: str) -> None:
         ax.set(xlim=(low, high + 0.15 * (high - low) + 0.5), xlabel="accuracy (%)", title=title)
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle("Ablations: one factor changed from the default (dashed line)", fontsize=10)
-    fig.tight_layout(rect=(0, 0.3 / fig.get_figheight(), 1, 1))
-    fig.text(0.01, 0.005, caption, fontsize=7, family="monospace", va="bottom")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    plt.close(fig)
-    atomic_write(path, lambda f: f.write(buf.getvalue()))
+    save_figure(fig, path, caption)
 
 
 def to_markdown(results: list[dict], budget: Budget, command: str, chart: str) -> str:
@@ -215,8 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--styles", type=float, default=0.5, help="styled 0/1/7 fraction, as main.py train (0: off)")
     p.add_argument("--subset", type=int, default=None,
                    help="quick runs: at most N training, test and real-writer samples")
-    p.add_argument("--data-dir", type=Path, default=None, help="MNIST folder (default: $HDR_DATA_DIR)")
-    p.add_argument("--unipen-dir", type=Path, default=None, help="UNIPEN folder (default: $HDR_UNIPEN_DIR)")
+    add_data_options(p)
     return p
 
 

@@ -25,7 +25,17 @@ from cnn_numpy.network import SimpleConvNet
 from cnn_numpy.train import TrainConfig, train
 from cnn_numpy.weights import DEFAULT_WEIGHTS, load_weights
 
-from . import RealWriters, cli, command_line, load_real_writers, load_split, markdown_table, percent, write_text
+from . import (
+    RealWriters,
+    add_data_options,
+    cli,
+    command_line,
+    load_real_writers,
+    load_split,
+    markdown_table,
+    percent,
+    write_text,
+)
 from .baselines import KNN, LayerNet, fit, mlp, softmax_regression
 
 MODULE = "reports.compare_models"
@@ -147,8 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="CNN weights to score, with the training time recorded in their metadata")
     p.add_argument("--cnn-epochs", type=int, default=None,
                    help="instead of --cnn-weights, train the CNN here for this many epochs")
-    p.add_argument("--data-dir", type=Path, default=None, help="MNIST folder (default: $HDR_DATA_DIR)")
-    p.add_argument("--unipen-dir", type=Path, default=None, help="UNIPEN folder (default: $HDR_UNIPEN_DIR)")
+    add_data_options(p)
     return p
 
 

@@ -27,7 +27,15 @@ from cnn_numpy.recognizer import Recognizer
 from cnn_numpy.train import plot_curves
 from cnn_numpy.weights import DEFAULT_WEIGHTS, load_weights
 
-from . import cli, command_line, load_digits, load_split, percent, write_text
+from . import (
+    add_data_options,
+    cli,
+    command_line,
+    load_digits,
+    load_split,
+    percent,
+    write_text,
+)
 
 MODULE = "reports.evaluation_report"
 DEFAULT_LOG = DEFAULT_WEIGHTS.parent / "training_log.json"
@@ -134,8 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("docs/report"), help="folder for the figures and README.md")
     p.add_argument("--log", type=Path, default=DEFAULT_LOG, help="training log (JSON list of per-epoch rows)")
     p.add_argument("--subset", type=int, default=None, help="use only the first N test and real-writer samples")
-    p.add_argument("--data-dir", type=Path, default=None, help="MNIST folder (default: $HDR_DATA_DIR)")
-    p.add_argument("--unipen-dir", type=Path, default=None, help="UNIPEN folder (default: $HDR_UNIPEN_DIR)")
+    add_data_options(p)
     return p
 
 

@@ -15,21 +15,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reports import cli, command_line  # noqa: E402
-from reports.evaluation_report import per_digit_report  # noqa: E402
+from cnn_numpy.cli import printable_command
+from reports import add_data_options, cli
+from reports.evaluation_report import per_digit_report
 
 
 @cli
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--weights", type=Path, default=None, help="weights .npz (default: the shipped file)")
-    parser.add_argument("--data-dir", type=Path, default=None, help="MNIST folder (default: $HDR_DATA_DIR)")
-    parser.add_argument("--unipen-dir", type=Path, default=None, help="real-writer folder (default: $HDR_UNIPEN_DIR)")
+    add_data_options(parser)
     parser.add_argument("--out", type=Path, default=Path("docs/per_digit.png"), help="bar chart to write")
     args = parser.parse_args(argv)
-    caption = command_line("tests/per_digit_accuracy.py", sys.argv[1:] if argv is None else argv)
-    per_digit_report(args.weights, args.data_dir, args.unipen_dir, args.out,
-                     caption=caption.replace("python -m ", "python "))
+    caption = printable_command("python tests/per_digit_accuracy.py", sys.argv[1:] if argv is None else argv)
+    per_digit_report(args.weights, args.data_dir, args.unipen_dir, args.out, caption=caption)
     print(f"chart: {args.out}")
     return 0
 

@@ -6,21 +6,9 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from test_layers import numerical_grad
 
 from reports.baselines import KNN, LayerNet, fit, mlp, softmax_regression
-
-
-def numerical_gradient(f, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        plus = f()
-        x[i] = old - h
-        minus = f()
-        x[i] = old
-        grad[i] = (plus - minus) / (2 * h)
-    return grad
 
 
 @pytest.mark.parametrize("sizes", [(6, 4), (6, 5, 4, 3)], ids=["softmax", "mlp"])
@@ -33,7 +21,7 @@ def test_gradient_matches_numerical(sizes):
     x, y = rng.normal(size=(7, 6)), rng.integers(0, sizes[-1], 7)
     _, grads = net.gradient(x, y)
     for name, p in net.params.items():
-        numeric = numerical_gradient(lambda: net.loss_layer.forward(net.forward(x), y), p)
+        numeric = numerical_grad(lambda: net.loss_layer.forward(net.forward(x), y), p)
         assert np.allclose(grads[name], numeric, rtol=1e-5, atol=1e-8), name
 
 
