@@ -1,9 +1,17 @@
 """Layers of the network, each a forward/backward pair (NumPy, vectorised, float32).
 
 Notation for shapes: N batch, C channels, H x W image, FN filters, FH x FW filter,
-OH x OW output, D features. Every layer keeps what its backward pass needs from
-the last forward pass; ``backward(dout)`` returns the gradient of the loss with
-respect to the layer's input and stores parameter gradients in ``dW`` / ``db``.
+OH x OW output, P = OH*OW output positions, K = C*FH*FW filter taps, D features. Every
+layer keeps what its backward pass needs from the last forward pass; ``backward(dout)``
+returns the gradient of the loss with respect to the layer's input and stores parameter
+gradients in ``dW`` / ``db``.
+
+Memory layout: every activation is C-contiguous (N, C, H, W), so that the flattening in
+:class:`Affine` is free and element-wise work runs over contiguous memory. The convolution
+works image by image on columns laid out (N, K, P): one small matrix product per image,
+``W (FN, K) @ cols[n] (K, P) -> (FN, P)``, writes its output directly in (N, FN, OH, OW)
+order. Operations stay in the input's float type (float32 in the app; float64 only in
+gradient checks).
 """
 from __future__ import annotations
 
@@ -19,38 +27,71 @@ def output_size(size: int, field: int, stride: int, pad: int) -> int:
     return span // stride + 1
 
 
-def im2col(x: np.ndarray, fh: int, fw: int, stride: int = 1, pad: int = 0) -> np.ndarray:
-    """(N, C, H, W) -> (N*OH*OW, C*FH*FW): one row per output position (stride tricks, one copy)."""
-    n, c, h, w = x.shape
-    oh, ow = output_size(h, fh, stride, pad), output_size(w, fw, stride, pad)
+def _windows(x: np.ndarray, fh: int, fw: int, stride: int, pad: int, fill: float = 0.0,
+             writeable: bool = False) -> np.ndarray:
+    """(N, C, H, W) -> view (N, C, OH, OW, FH, FW) of every window (a padded copy if pad > 0)."""
+    oh, ow = output_size(x.shape[2], fh, stride, pad), output_size(x.shape[3], fw, stride, pad)
     if pad:
-        x = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    windows = sliding_window_view(x, (fh, fw), axis=(2, 3))[:, :, ::stride, ::stride][:, :, :oh, :ow]
-    # (N, C, OH, OW, FH, FW) -> (N, OH, OW, C, FH, FW): rows are positions, columns C-FH-FW.
-    return windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, c * fh * fw)
+        x = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), constant_values=fill)
+    win = sliding_window_view(x, (fh, fw), axis=(2, 3), writeable=writeable)
+    return win[:, :, ::stride, ::stride][:, :, :oh, :ow]
 
 
-def col2im(col: np.ndarray, x_shape: tuple[int, int, int, int], fh: int, fw: int,
-           stride: int = 1, pad: int = 0) -> np.ndarray:
-    """Inverse of :func:`im2col` for gradients: overlapping windows add up. -> (N, C, H, W).
+def _columns(x: np.ndarray, fh: int, fw: int, stride: int, pad: int,
+             out: np.ndarray | None = None) -> np.ndarray:
+    """(N, C, H, W) -> columns (N, C*FH*FW, OH*OW), one copy through stride tricks.
 
-    Loops over the FH*FW filter offsets only (25 for a 5x5 filter), each a strided add
-    over the whole batch.
+    Row k = (c, i, j) of image n holds x[n, c, i + s*oh, j + s*ow] for every output position,
+    so each copied run is an output row of the image (contiguous reads for stride 1).
+    Written into ``out`` (any array of that shape, e.g. part of a reused buffer) if given.
+    """
+    n, c = x.shape[:2]
+    win = _windows(x, fh, fw, stride, pad)                        # (N, C, OH, OW, FH, FW)
+    oh, ow = win.shape[2:4]
+    if out is None:
+        out = np.empty((n, c * fh * fw, oh * ow), x.dtype)
+    np.copyto(out.reshape(n, c, fh, fw, oh, ow), win.transpose(0, 1, 4, 5, 2, 3))
+    return out
+
+
+def _add_columns(cols: np.ndarray, x_shape: tuple[int, int, int, int], fh: int, fw: int,
+                 stride: int, pad: int) -> np.ndarray:
+    """Adjoint of :func:`_columns`: columns (N, C*FH*FW, OH*OW) -> (N, C, H, W), overlaps add up.
+
+    One strided add per filter offset (FH*FW of them), each over the whole batch.
     """
     n, c, h, w = x_shape
     oh, ow = output_size(h, fh, stride, pad), output_size(w, fw, stride, pad)
-    cols = col.reshape(n, oh, ow, c, fh, fw).transpose(0, 3, 4, 5, 1, 2)  # N, C, FH, FW, OH, OW
-    img = np.zeros((n, c, h + 2 * pad + stride - 1, w + 2 * pad + stride - 1), dtype=col.dtype)
+    cols = cols.reshape(n, c, fh, fw, oh, ow)
+    img = np.zeros((n, c, h + 2 * pad + stride - 1, w + 2 * pad + stride - 1), dtype=cols.dtype)
     for i in range(fh):
         for j in range(fw):
             img[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride] += cols[:, :, i, j]
     return img[:, :, pad:pad + h, pad:pad + w]
 
 
-class Convolution:
-    """2-D convolution. x (N, C, H, W) -> (N, FN, OH, OW); W (FN, C, FH, FW), b (FN,).
+def im2col(x: np.ndarray, fh: int, fw: int, stride: int = 1, pad: int = 0) -> np.ndarray:
+    """(N, C, H, W) -> (N*OH*OW, C*FH*FW): one row per output position, columns C-FH-FW."""
+    cols = _columns(x, fh, fw, stride, pad)                       # (N, K, P)
+    return cols.transpose(0, 2, 1).reshape(-1, cols.shape[1])
 
-    ``input_grad=False`` (the first layer) skips computing the gradient of the input.
+
+def col2im(col: np.ndarray, x_shape: tuple[int, int, int, int], fh: int, fw: int,
+           stride: int = 1, pad: int = 0) -> np.ndarray:
+    """Inverse of :func:`im2col` for gradients: overlapping windows add up. -> (N, C, H, W)."""
+    n = x_shape[0]
+    cols = col.reshape(n, -1, col.shape[1]).transpose(0, 2, 1)     # (N, K, P)
+    return _add_columns(cols, x_shape, fh, fw, stride, pad)
+
+
+class Convolution:
+    """2-D convolution. x (N, C, H, W) -> (N, FN, OH, OW) C-contiguous; W (FN, C, FH, FW), b (FN,).
+
+    The bias rides along in the matrix products as one more filter tap whose input is 1:
+    the columns of x get a row of ones, (N, K + 1, P), in a buffer reused from batch to
+    batch, and per image ``[W | b] (FN, K + 1) @ cols[n] (K + 1, P) -> (FN, P)``. Backward,
+    ``sum_n dout[n] (FN, P) @ cols[n].T`` gives ``[dW | db]`` at once. ``input_grad=False``
+    (the first layer) skips computing the gradient of the input.
     """
 
     def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0,
@@ -59,34 +100,50 @@ class Convolution:
         self.dW: np.ndarray | None = None
         self.db: np.ndarray | None = None
         self._x_shape: tuple[int, int, int, int] | None = None
-        self._col: np.ndarray | None = None
+        self._cols: np.ndarray | None = None                        # (N, K + 1, P), reused
+
+    def _columns_and_ones(self, x: np.ndarray) -> np.ndarray:
+        """Columns of x with a last row of ones: (N, K + 1, P), in the layer's buffer."""
+        _, c, fh, fw = self.W.shape
+        n, _, h, w = x.shape
+        k, p = c * fh * fw, output_size(h, fh, self.stride, self.pad) * output_size(w, fw, self.stride, self.pad)
+        if self._cols is None or self._cols.shape != (n, k + 1, p) or self._cols.dtype != x.dtype:
+            self._cols = np.empty((n, k + 1, p), x.dtype)
+            self._cols[:, k] = 1
+        _columns(x, fh, fw, self.stride, self.pad, out=self._cols[:, :k])
+        return self._cols
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         fn, _, fh, fw = self.W.shape
         n, _, h, w = x.shape
         oh, ow = output_size(h, fh, self.stride, self.pad), output_size(w, fw, self.stride, self.pad)
-        col = im2col(x, fh, fw, self.stride, self.pad)               # (N*OH*OW, C*FH*FW)
-        out = col @ self.W.reshape(fn, -1).T                           # (N*OH*OW, FN)
-        out += self.b
-        self._x_shape, self._col = x.shape, col
-        return out.reshape(n, oh, ow, fn).transpose(0, 3, 1, 2)       # (N, FN, OH, OW) view
+        cols = self._columns_and_ones(x)                               # (N, K + 1, P)
+        self._x_shape = x.shape
+        weights = np.concatenate([self.W.reshape(fn, -1), self.b[:, None]], axis=1)   # (FN, K + 1)
+        return np.matmul(weights, cols).reshape(n, fn, oh, ow)
 
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
-        fn, c, fh, fw = self.W.shape
-        dout = dout.transpose(0, 2, 3, 1).reshape(-1, fn)             # (N*OH*OW, FN)
-        self.db = dout.sum(axis=0)
-        self.dW = (dout.T @ self._col).reshape(fn, c, fh, fw)
+        fn = self.W.shape[0]
+        dout = dout.reshape(len(dout), fn, -1)                         # (N, FN, P)
+        grads = np.matmul(dout, self._cols.transpose(0, 2, 1)).sum(axis=0)   # (FN, K + 1)
+        self.dW = np.ascontiguousarray(grads[:, :-1]).reshape(self.W.shape)
+        self.db = grads[:, -1].copy()
         if not self.input_grad:
             return None
-        dcol = dout @ self.W.reshape(fn, -1)                           # (N*OH*OW, C*FH*FW)
-        return col2im(dcol, self._x_shape, fh, fw, self.stride, self.pad)
+        dcols = np.matmul(self.W.reshape(fn, -1).T, dout)              # (N, K, P)
+        _, _, fh, fw = self.W.shape
+        return _add_columns(dcols, self._x_shape, fh, fw, self.stride, self.pad)
 
 
 class Pooling:
-    """Max or average pooling. x (N, C, H, W) -> (N, C, OH, OW).
+    """Max or average pooling. x (N, C, H, W) -> (N, C, OH, OW) C-contiguous.
 
-    Max pooling remembers, for each output, the index of the winning cell inside its
-    window (an int8 map of the output's size), not a mask of the input's size.
+    Works cell by cell over the PH*PW positions of the window, each step one vectorised
+    operation over the whole batch (4 steps for the network's 2x2 pooling). Max pooling
+    stores no mask and no index map: backward finds each window's winner by comparing the
+    input (kept by reference) with the output, the first cell in row-major order winning
+    ties, as ``argmax`` would. Where windows tile the input exactly (2x2, stride 2, even
+    sizes) every input cell is written once; otherwise gradients are accumulated.
     """
 
     def __init__(self, pool_h: int = 2, pool_w: int = 2, stride: int | None = None,
@@ -96,54 +153,64 @@ class Pooling:
         self.pool_h, self.pool_w = pool_h, pool_w
         self.stride = pool_h if stride is None else stride
         self.pad, self.mode = pad, mode
-        self._x_shape: tuple[int, int, int, int] | None = None
-        self._argmax: np.ndarray | None = None
+        self._x: np.ndarray | None = None
+        self._out: np.ndarray | None = None
 
-    def _windows(self, x: np.ndarray) -> np.ndarray:
-        """(N, C, H, W) -> (N, C, OH, OW, PH*PW), copying only the windows."""
-        n, c, h, w = x.shape
-        ph, pw, s, p = self.pool_h, self.pool_w, self.stride, self.pad
-        oh, ow = output_size(h, ph, s, p), output_size(w, pw, s, p)
-        if p:
-            fill = -np.inf if self.mode == "max" else 0
-            x = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)), constant_values=fill)
-        win = sliding_window_view(x, (ph, pw), axis=(2, 3))[:, :, ::s, ::s][:, :, :oh, :ow]
-        return win.reshape(n, c, oh, ow, ph * pw)
+    def _cells(self, win: np.ndarray) -> list[np.ndarray]:
+        """(N, C, OH, OW, PH, PW) windows -> PH*PW views (N, C, OH, OW), one per window cell."""
+        return [win[..., i, j] for i in range(self.pool_h) for j in range(self.pool_w)]
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self._x_shape = x.shape
+        fill = -np.inf if self.mode == "max" else 0.0
+        cells = self._cells(_windows(x, self.pool_h, self.pool_w, self.stride, self.pad, fill))
+        combine = np.maximum if self.mode == "max" else np.add
+        out = combine(cells[0], cells[1]) if len(cells) > 1 else cells[0].copy()   # (N, C, OH, OW)
+        for cell in cells[2:]:
+            combine(out, cell, out=out)
         if self.mode == "avg":
-            return self._windows(x).mean(axis=-1, dtype=x.dtype)
-        win = self._windows(x)
-        self._argmax = win.argmax(axis=-1).astype(np.int8 if win.shape[-1] < 128 else np.int32)
-        return np.take_along_axis(win, self._argmax[..., None], axis=-1)[..., 0]
+            out /= out.dtype.type(len(cells))
+        self._x, self._out = x, out
+        return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        n, c, h, w = self._x_shape
+        n, c, h, w = self._x.shape
         ph, pw, s, p = self.pool_h, self.pool_w, self.stride, self.pad
-        oh, ow = dout.shape[2], dout.shape[3]
-        dx = np.zeros((n, c, h + 2 * p + s, w + 2 * p + s), dtype=dout.dtype)
+        oh, ow = self._out.shape[2:]
+        tiled = s == ph == pw and h + 2 * p == s * oh and w + 2 * p == s * ow
+        dx = (np.empty if tiled else np.zeros)((n, c, h + 2 * p, w + 2 * p), dtype=dout.dtype)
+        dcells = self._cells(_windows(dx, ph, pw, s, 0, writeable=True))
         if self.mode == "avg":
-            share = dout / (ph * pw)
-        for k in range(ph * pw):                      # one strided add per window cell
-            i, j = divmod(k, pw)
-            grad = share if self.mode == "avg" else np.where(self._argmax == k, dout, 0)
-            dx[:, :, i:i + s * oh:s, j:j + s * ow:s] += grad
+            share = dout / dout.dtype.type(ph * pw)
+            for dcell in dcells:
+                if tiled:
+                    dcell[...] = share
+                else:
+                    dcell += share
+            return dx[:, :, p:p + h, p:p + w]
+        cells = self._cells(_windows(self._x, ph, pw, s, p, -np.inf))
+        taken = np.zeros(self._out.shape, dtype=bool)                 # window already routed
+        for cell, dcell in zip(cells, dcells, strict=True):
+            winner = np.greater(cell == self._out, taken)             # holds the max, not yet routed
+            taken |= winner
+            if tiled:
+                np.multiply(dout, winner, out=dcell)
+            else:
+                dcell += dout * winner
         return dx[:, :, p:p + h, p:p + w]
 
 
 class Relu:
-    """max(0, x), any shape."""
+    """max(0, x), any shape; remembers where x > 0 as a boolean mask."""
 
     def __init__(self):
         self._mask: np.ndarray | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self._mask = x > 0
-        return np.where(self._mask, x, 0).astype(x.dtype, copy=False)
+        return x * self._mask
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        return np.where(self._mask, dout, 0).astype(dout.dtype, copy=False)
+        return dout * self._mask
 
 
 class Sigmoid:
@@ -175,7 +242,10 @@ class Tanh:
 
 
 class Affine:
-    """Fully connected layer. x (N, ...) flattened to (N, D) -> (N, M); W (D, M), b (M,)."""
+    """Fully connected layer. x (N, ...) flattened to (N, D) -> (N, M); W (D, M), b (M,).
+
+    The flattening is a free reshape of a C-contiguous input (channel, row, column order).
+    """
 
     def __init__(self, W: np.ndarray, b: np.ndarray):
         self.W, self.b = W, b

@@ -4,10 +4,13 @@ The shipped network is Conv(30 filters, 5x5, stride 1, pad 0) - ReLU - MaxPool 2
 Affine(4320 -> 256) - ReLU - Affine(256 -> 10) - Softmax. Other settings of
 :class:`ConvNetConfig` exist for the ablation studies.
 
-Shapes through the shipped network (N images):
+Shapes through the shipped network (N images), every array float32 and C-contiguous:
     x      (N, 1, 28, 28)  float32 in [0, 1], white ink on black
-    conv   (N, 30, 24, 24)
-    pool   (N, 30, 12, 12) -> flattened channel-row-column to (N, 4320)
+    conv   (N, 30, 24, 24) via columns (N, 25 + 1, 576): one (30, 26) @ (26, 576) product
+                           per image, the bias as a 26th tap whose input is 1
+    pool   (N, 30, 12, 12) max pooling, then ReLU (the same values and gradients as ReLU
+                           then pooling, on a quarter of the values)
+                           -> flattened channel-row-column to (N, 4320)
     hidden (N, 256)
     logits (N, 10)
 """
@@ -126,9 +129,15 @@ class SimpleConvNet:
     def _build_layers(self) -> None:
         cfg, p = self.config, self.params
         act = ACTIVATIONS[cfg.activation]
-        self.layers = [Convolution(p["W1"], p["b1"], cfg.stride, cfg.pad, input_grad=False), act()]
-        if cfg.pool != "none":
-            self.layers.append(Pooling(2, 2, 2, mode=cfg.pool))
+        self.layers = [Convolution(p["W1"], p["b1"], cfg.stride, cfg.pad, input_grad=False)]
+        if cfg.pool == "max" and cfg.activation == "relu":
+            # max(relu(x)) == relu(max(x)), gradients included (ties route a zero gradient
+            # either way): pooling first leaves ReLU a quarter of the values.
+            self.layers += [Pooling(2, 2, 2, mode="max"), Relu()]
+        else:
+            self.layers.append(act())
+            if cfg.pool != "none":
+                self.layers.append(Pooling(2, 2, 2, mode=cfg.pool))
         self.layers += [Affine(p["W2"], p["b2"]), act()]
         if cfg.dropout > 0:
             self.layers.append(Dropout(cfg.dropout, self.rng))

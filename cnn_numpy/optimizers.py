@@ -63,7 +63,11 @@ class Momentum(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam (Kingma & Ba, 2015) with bias correction; L2 decay added to the gradient."""
+    """Adam (Kingma & Ba, 2015) with bias correction; L2 decay added to the gradient.
+
+    The update runs in place through two work arrays per parameter (not checkpointed), with
+    the same operations in the same order as the textbook expressions in the comments.
+    """
 
     def __init__(self, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
                  weight_decay: float = 0.0):
@@ -72,6 +76,7 @@ class Adam(Optimizer):
         self.t = 0
         self.m: dict[str, np.ndarray] = {}
         self.v: dict[str, np.ndarray] = {}
+        self._work: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def update(self, params, grads, lr):
         self.t += 1
@@ -81,9 +86,23 @@ class Adam(Optimizer):
             g = self._decayed(name, p, grads[name])
             m = self.m.setdefault(name, np.zeros_like(p))
             v = self.v.setdefault(name, np.zeros_like(p))
-            m += p.dtype.type(1 - b1) * (g - m)
-            v += p.dtype.type(1 - b2) * (g * g - v)
-            p -= p.dtype.type(step) * m / (np.sqrt(v) + p.dtype.type(self.eps))
+            work = self._work.get(name)
+            if work is None or work[0].shape != p.shape or work[0].dtype != p.dtype:
+                work = self._work[name] = (np.empty_like(p), np.empty_like(p))
+            a, d = work
+            f = p.dtype.type
+            np.subtract(g, m, out=a)                    # m += (1 - b1) * (g - m)
+            a *= f(1 - b1)
+            m += a
+            np.multiply(g, g, out=a)                    # v += (1 - b2) * (g * g - v)
+            a -= v
+            a *= f(1 - b2)
+            v += a
+            np.sqrt(v, out=d)                           # p -= step * m / (sqrt(v) + eps)
+            d += f(self.eps)
+            np.multiply(m, f(step), out=a)
+            a /= d
+            p -= a
 
     def state(self):
         out = {f"m.{k}": a for k, a in self.m.items()}

@@ -8,6 +8,11 @@ This is how MNIST itself was made, step by step:
                     merged across small gaps); components with less than 5 % of the ink are
                     dropped, so a stray dot does not stretch the bounding box.
     3. crop         to the bounding box of the remaining ink.
+    3b. width       strokes that would end up thinner than MIN_STROKE (1.8 px at 28x28, MNIST's
+                    are 2-3 px) are thickened: a pen of 10 px on a digit 220 px tall would
+                    otherwise be under 1 px wide. Measured on the real-writer development set
+                    with the baseline weights: 98.41 % without, 98.64 % with (1.5: 98.48 %,
+                    2.2: 98.67 %). Wide strokes are never thinned; a thin 1 stays a narrow 1.
     4. scale        so that the longer side is 20 px, keeping the aspect ratio (area averaging
                     when shrinking, bilinear when enlarging), then intensity scaled to peak 1.
     5. centre       pasted into 28x28 so that the centre of mass sits at (14, 14), as MNIST.
@@ -16,12 +21,13 @@ A thin 1 stays thin: width is never stretched to fill the 20 px box.
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 BOX, FIELD = 20, 28          # MNIST: digit fitted in 20x20, centred by mass in 28x28
 NOISE_FRACTION = 0.25        # ink below this fraction of the peak is noise
 MIN_INK = 0.15               # a peak ink level below this means an empty image
 SPECK_FRACTION = 0.05        # components with less of the ink than this are specks
+MIN_STROKE = 1.8             # strokes thinner than this (px at 28x28) are thickened
 COARSE = 32                  # side of the coarse copy used to find components
 HIGH_BIT_MODES = ("I", "I;16", "I;16B", "I;16L", "I;16N", "F")
 
@@ -111,12 +117,39 @@ def _drop_specks(ink: Image.Image) -> Image.Image:
     return Image.composite(ink, Image.new("L", ink.size, 0), mask.crop((0, 0) + ink.size))
 
 
+def stroke_width(ink: Image.Image) -> float:
+    """Mean stroke width in pixels: twice the ink area over the ink's outline length."""
+    b = np.asarray(ink) > 127
+    area = int(b.sum())
+    outline = int((b[:, 1:] != b[:, :-1]).sum() + (b[1:] != b[:-1]).sum()) + 2 * (b[:, 0].sum() + b[0].sum())
+    return 2.0 * area / max(1, outline)
+
+
+def _thicken_thin_strokes(crop: Image.Image) -> Image.Image:
+    """Dilate a cropped digit whose strokes would be thinner than MIN_STROKE px at 28x28 scale."""
+    width = stroke_width(crop) * BOX / max(crop.size)             # in final (20-px box) pixels
+    if width >= MIN_STROKE:
+        return crop
+    factor = 4                                                     # work at 4x the final size
+    scale = BOX * factor / max(crop.size)
+    big = crop.resize((max(1, round(crop.width * scale)), max(1, round(crop.height * scale))),
+                      Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR)
+    k = 2 * int(round((MIN_STROKE - width) * factor / 2)) + 1      # odd kernel adding the missing width
+    pad = Image.new("L", (big.width + 2 * k, big.height + 2 * k), 0)
+    pad.paste(big, (k, k))
+    grown = pad.filter(ImageFilter.MaxFilter(k))
+    return grown.crop(grown.getbbox())
+
+
 def normalize(ink: Image.Image) -> np.ndarray | None:
     """Ink image ('L', ink bright) -> MNIST-style (28, 28) float32 input, or None if blank."""
     if ink.getbbox() is None:
         return None
     ink = _drop_specks(ink)
-    left, top, right, bottom = ink.getbbox()
+    ink = ink.crop(ink.getbbox())
+    if MIN_STROKE:
+        ink = _thicken_thin_strokes(ink)
+    left, top, right, bottom = 0, 0, *ink.size
     w, h = right - left, bottom - top
     scale = BOX / max(h, w)
     new_w, new_h = max(1, round(w * scale)), max(1, round(h * scale))

@@ -1,0 +1,303 @@
+"""Speed of the NumPy SimpleConvNet side by side with the identical network in PyTorch (CPU).
+
+    python bench/benchmark.py [--iterations 200] [--rounds 3] [--threads N] [--quick]
+
+One run, same machine, same batches (batch 100, float32), same thread count for both: NumPy's
+OpenBLAS thread count is read from the library and PyTorch is set to it (``--threads`` sets
+it for both before NumPy loads). Measured:
+    training         Adam steps on the same MNIST batches (augmentation off), images/s
+    batch inference  the 10,000 MNIST test images in batches of 1,000, images/s
+    latency          one image (batch of 1), median of 1,000 calls; and the app's path:
+                     a 280x280 canvas image -> Recognizer.recognize -> answer
+    augmentation     augment_batch on a batch of 100, against a training step
+    evaluation       load the 10,000 MNIST test images + predict, end to end
+    peak RSS         of a training run on the full MNIST set (``main.py train --epochs 1``
+                     in a child process; ``--quick``: 5,000 images)
+NumPy and PyTorch alternate in rounds so that both see the same machine load; each
+ratio is the median of the per-round ratios. MNIST comes from $HDR_DATA_DIR (default
+/work/shared/mnist here); without it the timings use random images (noted in the output).
+PyTorch is a benchmark-only dependency (requirements-bench.txt); the app never imports it.
+
+The figures come last, one per line, ``name: value unit``.
+"""
+from __future__ import annotations
+
+import argparse
+import ctypes
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = "/work/shared/mnist"
+BATCH = 100
+
+
+def parse_args() -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--iterations", type=int, default=200, help="training steps per framework and round")
+    ap.add_argument("--rounds", type=int, default=3, help="alternating NumPy/PyTorch rounds")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="BLAS/PyTorch threads for both (default: what OpenBLAS uses, i.e. the cores)")
+    ap.add_argument("--quick", action="store_true", help="smoke run: few iterations, one round, small sets")
+    args = ap.parse_args()
+    if args.quick:
+        args.iterations, args.rounds = min(args.iterations, 20), 1
+    return args
+
+
+ARGS = parse_args()
+if ARGS.threads:                                  # before NumPy loads OpenBLAS
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(ARGS.threads)
+os.environ.setdefault("HDR_DATA_DIR", DEFAULT_DATA)
+sys.path.insert(0, str(ROOT))
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from cnn_numpy.augment import AugmentConfig, augment_batch
+from cnn_numpy.evaluate import evaluate_mnist_test
+from cnn_numpy.mnist import MnistError, load_mnist, to_input
+from cnn_numpy.network import SimpleConvNet
+from cnn_numpy.optimizers import Adam
+from cnn_numpy.recognizer import Recognizer
+from cnn_numpy.strokes import render_digit
+from cnn_numpy.weights import DEFAULT_WEIGHTS
+
+LR = 1e-3
+
+
+def blas_threads() -> int:
+    """Threads of the OpenBLAS that NumPy loaded (falls back to the environment / CPU count)."""
+    with open("/proc/self/maps") as maps:
+        libs = {line.split()[-1] for line in maps if "openblas" in line.lower() and line.strip().endswith(".so")}
+    for lib in libs:
+        handle = ctypes.CDLL(lib)
+        for name in ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_", "openblas_get_num_threads"):
+            if hasattr(handle, name):
+                return int(getattr(handle, name)())
+    return int(os.environ.get("OPENBLAS_NUM_THREADS") or len(os.sched_getaffinity(0)))
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    """Wall seconds of each of ``repeat`` calls."""
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def load_data(quick: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """(train images (N, 1, 28, 28) float32, train labels int64, test images, is_mnist)."""
+    try:
+        train_images, train_labels = load_mnist("train")
+        test_images, _ = load_mnist("test")
+        return to_input(train_images), train_labels.astype(np.int64), to_input(test_images), True
+    except MnistError as e:
+        print(f"NOTE: MNIST not found ({e}); timing on random images instead")
+        rng = np.random.default_rng(0)
+        n_test = 2000 if quick else 10000
+        return (rng.random((60000, 1, 28, 28), dtype=np.float32), rng.integers(0, 10, 60000),
+                rng.random((n_test, 1, 28, 28), dtype=np.float32), False)
+
+
+def torch_twin(net: SimpleConvNet) -> torch.nn.Sequential:
+    """The same network in PyTorch, initialised with ``net``'s parameters."""
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 30, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+        torch.nn.Linear(4320, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
+    p = net.params
+    with torch.no_grad():
+        for layer, w, b in ((model[0], p["W1"], p["b1"]), (model[4], p["W2"].T, p["b2"]), (model[6], p["W3"].T, p["b3"])):
+            layer.weight.copy_(torch.from_numpy(np.ascontiguousarray(w)))
+            layer.bias.copy_(torch.from_numpy(b))
+    return model
+
+
+class NumpyTrainer:
+    def __init__(self, net: SimpleConvNet):
+        self.net, self.opt = net, Adam()
+
+    def step(self, x: np.ndarray, y: np.ndarray) -> float:
+        loss, grads = self.net.gradient(x, y)
+        self.opt.update(self.net.params, grads, LR)
+        return loss
+
+
+class TorchTrainer:
+    def __init__(self, model: torch.nn.Module):
+        self.model, self.opt = model, torch.optim.Adam(model.parameters(), lr=LR)
+
+    def step(self, x: torch.Tensor, y: torch.Tensor) -> float:
+        self.opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(self.model(x), y)
+        loss.backward()
+        self.opt.step()
+        return loss.item()
+
+
+def numpy_predict(net: SimpleConvNet, x: np.ndarray) -> np.ndarray:
+    return net.predict_proba(x)
+
+
+def torch_predict(model: torch.nn.Module, x: torch.Tensor, batch: int = 1000) -> torch.Tensor:
+    with torch.inference_mode():
+        return torch.cat([torch.softmax(model(x[i:i + batch]), dim=1) for i in range(0, len(x), batch)])
+
+
+def canvas_image(seed: int = 0) -> Image.Image:
+    """A '7' drawn on the app's 280x280 canvas (white, antialiased pen on black)."""
+    seven = [np.array([[0.2, 0.15], [0.8, 0.15], [0.45, 0.9]]), np.array([[0.35, 0.52], [0.72, 0.52]])]
+    return render_digit(seven, np.random.default_rng(seed))
+
+
+LAUNCHER = ("import resource, subprocess, sys\n"
+            "code = subprocess.run(sys.argv[1:], capture_output=True, check=False).returncode\n"
+            "print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def peak_rss_mb(quick: bool, is_mnist: bool) -> tuple[float, str]:
+    """Peak RSS (MB) of one epoch of the real training loop, in a child process.
+
+    The child is started by a small launcher process: a child's ru_maxrss starts from the
+    resident size of the process that forked it (here, the benchmark with PyTorch loaded).
+    """
+    n = 5000 if quick else 60000
+    with tempfile.TemporaryDirectory(prefix="bench_rss_") as out:
+        if is_mnist:
+            cmd = [str(ROOT / "main.py"), "train", "--epochs", "1", "--subset", str(n), "--out", out]
+            what = f"python main.py train --epochs 1 --subset {n}"
+        else:
+            cmd = ["-c", (f"import sys, numpy as np; sys.path.insert(0, {str(ROOT)!r})\n"
+                          "from cnn_numpy.train import TrainConfig, train\n"
+                          f"x = np.random.default_rng(0).random(({n}, 1, 28, 28), dtype=np.float32)\n"
+                          f"y = np.arange({n}) % 10\n"
+                          f"train(TrainConfig(epochs=1), x, y, x[:1000], y[:1000], {out!r}, log=print)\n")]
+            what = f"cnn_numpy.train.train, 1 epoch of {n} random images"
+        proc = subprocess.run([sys.executable, "-c", LAUNCHER, sys.executable, *cmd],
+                              capture_output=True, text=True, cwd=ROOT, check=True)
+    code, kilobytes = map(int, proc.stdout.split())
+    if code != 0:
+        raise RuntimeError(f"the training run ({what}) exited with {code}")
+    return kilobytes / 1024, what
+
+
+def main() -> int:
+    threads = ARGS.threads or blas_threads()
+    torch.set_num_threads(threads)
+    load_before = os.getloadavg()[0]
+    print(f"numpy {np.__version__}, torch {torch.__version__}, threads {threads} "
+          f"(OpenBLAS {blas_threads()}, torch {torch.get_num_threads()}), load {os.getloadavg()}")
+
+    x_train, y_train, x_test, is_mnist = load_data(ARGS.quick)
+    if ARGS.quick:
+        x_test = x_test[:2000]
+    order = np.random.default_rng(0).permutation(len(x_train))[:ARGS.iterations * BATCH]
+    xs, ys = x_train[order], y_train[order]
+    batches = [(xs[i:i + BATCH], ys[i:i + BATCH]) for i in range(0, len(xs), BATCH)]
+    torch_batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in batches]
+
+    # --- the same network twice: same initial parameters, same outputs
+    net = SimpleConvNet(seed=0)
+    model = torch_twin(net)
+    x0, y0 = batches[0]
+    with torch.inference_mode():
+        diff = float(np.abs(net.forward(x0) - model(torch.from_numpy(x0)).numpy()).max())
+    np_trainer, torch_trainer = NumpyTrainer(net), TorchTrainer(model)
+    first = np_trainer.step(x0, y0), torch_trainer.step(*torch_batches[0])
+    print(f"same network: initial logits differ by at most {diff:.1e}; first-step loss "
+          f"NumPy {first[0]:.5f}, PyTorch {first[1]:.5f}")
+    for (x, y), (tx, ty) in zip(batches[1:5], torch_batches[1:5], strict=True):    # warm-up
+        np_trainer.step(x, y)
+        torch_trainer.step(tx, ty)
+
+    # --- training throughput, alternating rounds
+    np_rates, torch_rates = [], []
+    for r in range(ARGS.rounds):
+        t = sum(timed(lambda: [np_trainer.step(x, y) for x, y in batches], 1))
+        np_rates.append(len(batches) * BATCH / t)
+        t = sum(timed(lambda: [torch_trainer.step(x, y) for x, y in torch_batches], 1))
+        torch_rates.append(len(batches) * BATCH / t)
+        print(f"round {r + 1}: training NumPy {np_rates[-1]:.0f} img/s, PyTorch {torch_rates[-1]:.0f} img/s, "
+              f"load {os.getloadavg()[0]:.2f}")
+    train_ratio = statistics.median(a / b for a, b in zip(np_rates, torch_rates, strict=True))
+
+    # --- batch inference over the test set
+    tx_test = torch.from_numpy(x_test)
+    np_inf, torch_inf = [], []
+    numpy_predict(net, x_test[:1000])                                             # warm-up
+    torch_predict(model, tx_test[:1000])
+    for r in range(ARGS.rounds):
+        np_inf.append(len(x_test) / timed(lambda: numpy_predict(net, x_test), 1)[0])
+        torch_inf.append(len(x_test) / timed(lambda: torch_predict(model, tx_test), 1)[0])
+        print(f"round {r + 1}: inference NumPy {np_inf[-1]:.0f} img/s, PyTorch {torch_inf[-1]:.0f} img/s")
+    infer_ratio = statistics.median(a / b for a, b in zip(np_inf, torch_inf, strict=True))
+    agree = float((numpy_predict(net, x_test).argmax(1) == torch_predict(model, tx_test).numpy().argmax(1)).mean())
+    print(f"after the same training steps, NumPy and PyTorch predictions agree on {agree:.2%} of the test images")
+
+    # --- single-image latency
+    calls = 100 if ARGS.quick else 1000
+    one, tone = x_test[:1], tx_test[:1]
+    np_lat = statistics.median(timed(lambda: numpy_predict(net, one), calls))
+    torch_lat = statistics.median(timed(lambda: torch_predict(model, tone), calls))
+    if DEFAULT_WEIGHTS.is_file():
+        recognizer, weights = Recognizer.from_weights(), str(DEFAULT_WEIGHTS.relative_to(ROOT))
+    else:
+        recognizer, weights = Recognizer(SimpleConvNet()), "fresh SimpleConvNet() (no shipped weights)"
+    canvas = canvas_image()
+    answer = recognizer.recognize(canvas)
+    app_lat = statistics.median(timed(lambda: recognizer.recognize(canvas), calls))
+    print(f"app path: 280x280 canvas -> Recognizer.recognize with {weights} -> digit {answer.digit}")
+
+    # --- augmentation against a training step
+    rng, x0 = np.random.default_rng(0), batches[0][0]
+    aug = statistics.median(timed(lambda: augment_batch(x0, rng, AugmentConfig()), 5 if ARGS.quick else 50))
+    step = statistics.median(timed(lambda: np_trainer.step(*batches[0]), 5 if ARGS.quick else 50))
+
+    # --- evaluation of the 10,000 MNIST test images, loading included
+    if is_mnist:
+        evaluate = statistics.median(timed(lambda: evaluate_mnist_test(net), 1 if ARGS.quick else 3))
+    load_after = os.getloadavg()[0]
+
+    # --- peak RSS of a training run
+    rss, what = peak_rss_mb(ARGS.quick, is_mnist)
+    print(f"peak RSS measured on: {what}")
+    print(f"data: {'MNIST' if is_mnist else 'random images (MNIST missing)'}; uptime load average "
+          f"{load_before:.2f} at start, {load_after:.2f} before the RSS run")
+
+    figures = [
+        ("threads", threads, ""),
+        ("numpy_train", f"{statistics.median(np_rates):.0f}", "img/s"),
+        ("torch_train", f"{statistics.median(torch_rates):.0f}", "img/s"),
+        ("train_ratio", f"{train_ratio:.2f}", "x"),
+        ("numpy_infer", f"{statistics.median(np_inf):.0f}", "img/s"),
+        ("torch_infer", f"{statistics.median(torch_inf):.0f}", "img/s"),
+        ("infer_ratio", f"{infer_ratio:.2f}", "x"),
+        ("numpy_latency", f"{np_lat * 1e3:.3f}", "ms"),
+        ("torch_latency", f"{torch_lat * 1e3:.3f}", "ms"),
+        ("app_latency", f"{app_lat * 1e3:.3f}", "ms"),
+        ("augment_batch", f"{aug * 1e3:.2f}", "ms"),
+        ("train_step", f"{step * 1e3:.2f}", "ms"),
+        ("augment_vs_step", f"{aug / step:.2f}", "x"),
+    ]
+    if is_mnist:
+        figures.append(("evaluate_10k", f"{evaluate:.3f}", "s"))
+    figures += [("train_peak_rss", f"{rss:.0f}", "MB"),
+                ("load_start", f"{load_before:.2f}", ""), ("load_end", f"{load_after:.2f}", "")]
+    for name, value, unit in figures:
+        print(f"{name}: {value} {unit}".rstrip())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
