@@ -9,6 +9,8 @@ Prints, one per line:
     score_ui_block_max  longest event-loop block during "Score 100 draws"
 
 Usage: python bench/gui_latency.py [--weights PATH] [--data-dir DIR] [--runs N]
+On a busy machine, compare with OPENBLAS_NUM_THREADS=1: multi-threaded BLAS makes these
+tiny inferences wait for busy cores.
 """
 from __future__ import annotations
 
@@ -16,25 +18,26 @@ import time
 
 START = time.perf_counter()
 
-import argparse  # noqa: E402
-import os  # noqa: E402
-import statistics  # noqa: E402
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Callable  # noqa: E402
+import argparse
+import itertools
+import os
+import statistics
+import sys
+from collections.abc import Callable
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PIL import Image  # noqa: E402
-from PyQt5.QtCore import QEvent, QObject, QTimer  # noqa: E402
-from PyQt5.QtWidgets import QApplication  # noqa: E402
+from gui_drawing import THREE, drag_strokes
+from PIL import Image
+from PyQt5.QtCore import QEvent, QObject, QTimer
+from PyQt5.QtWidgets import QApplication
 
-from cnn_numpy.recognizer import Recognition, Recognizer  # noqa: E402
-from cnn_numpy.weights import DEFAULT_WEIGHTS  # noqa: E402
-from gui_drawing import THREE, drag_strokes  # noqa: E402
-from hdr_gui.app import create_application, start  # noqa: E402
-from hdr_gui.main_window import MainWindow, Mode  # noqa: E402
+from cnn_numpy.recognizer import Recognition, Recognizer
+from cnn_numpy.weights import DEFAULT_WEIGHTS
+from hdr_gui.app import create_application, start
+from hdr_gui.main_window import MainWindow, Mode
 
 
 class FirstPaint(QObject):
@@ -129,7 +132,7 @@ def longest_block(app: QApplication, action: Callable[[], object], done: Callabl
         app.processEvents()
     heartbeat.stop()
     beats.append(time.perf_counter())
-    return max(b - a for a, b in zip(beats, beats[1:]))
+    return max(b - a for a, b in itertools.pairwise(beats))
 
 
 if __name__ == "__main__":

@@ -17,9 +17,10 @@ sys.path.insert(0, str(REPO))
 if not os.environ.get("DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from cnn_numpy.weights import DEFAULT_WEIGHTS  # noqa: E402
-from gui_drawing import THREE, drag_strokes  # noqa: E402
-from hdr_gui.app import create_application, start  # noqa: E402
+from gui_drawing import THREE, drag_strokes
+
+from cnn_numpy.weights import DEFAULT_WEIGHTS
+from hdr_gui.app import create_application, start
 
 
 def main() -> int:

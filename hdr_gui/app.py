@@ -34,7 +34,7 @@ def load_recognizer(weights: pathlib.Path | None, parent: QWidget | None = None)
     path = weights if weights is not None else DEFAULT_WEIGHTS
     try:
         return Recognizer.from_weights(weights)
-    except Exception as error:  # a corrupt file may fail in any way; the user gets the same advice
+    except Exception as error:  # noqa: BLE001 - a damaged file may fail in any way; same advice
         log.error("Cannot load weights %s: %s", path, error)
         QMessageBox.critical(
             parent,
@@ -61,6 +61,7 @@ def start(weights: pathlib.Path | None = None, data_dir: pathlib.Path | None = N
 def run(weights: pathlib.Path | None = None, data_dir: pathlib.Path | None = None,
         lang: str | None = None, argv: list[str] | None = None) -> int:
     """Run the GUI until its window is closed; returns the exit code."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_application(argv)
     install_excepthook()
     window = start(weights, data_dir, lang)  # noqa: F841 - the reference keeps the window alive

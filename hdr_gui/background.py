@@ -1,7 +1,8 @@
 """Run a slow call (e.g. reading MNIST) in a worker thread so the window stays responsive."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PyQt5.QtCore import QObject, QThread, pyqtSignal
 
@@ -19,7 +20,7 @@ class BackgroundCall(QThread):
     def run(self) -> None:
         try:
             result = self._function()
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - handed to the GUI thread, which decides
             self.failed.emit(error)
         else:
             self.succeeded.emit(result)

@@ -8,7 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from PyQt5.QtCore import QPointF, QRectF, Qt, pyqtSignal
-from PyQt5.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
+from PyQt5.QtGui import (
+    QColor,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+)
 from PyQt5.QtWidgets import QSizePolicy, QWidget
 
 EXPORT_SIZE = 280          # side of the exported image, in pixels

@@ -3,15 +3,21 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from enum import IntEnum
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 from PyQt5 import uic
 from PyQt5.QtCore import Qt, pyqtSignal
 from PyQt5.QtGui import QCloseEvent, QKeySequence
-from PyQt5.QtWidgets import QHeaderView, QMainWindow, QShortcut, QTableWidgetItem, QWidget
+from PyQt5.QtWidgets import (
+    QHeaderView,
+    QMainWindow,
+    QShortcut,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from cnn_numpy.mnist import MnistError, MnistMissingError, load_mnist
 from cnn_numpy.recognizer import Recognition, Recognizer

@@ -39,6 +39,8 @@ class ProbabilityBars(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.Antialiasing)
         column = self.width() / 10
+        small = self.font()
+        small.setPointSizeF(small.pointSizeF() * 0.85)
         bar_top, bar_bottom = LABEL_HEIGHT, self.height() - LABEL_HEIGHT
         painter.setPen(self.palette().mid().color())
         painter.drawLine(0, int(bar_bottom), self.width(), int(bar_bottom))
@@ -51,5 +53,7 @@ class ProbabilityBars(QWidget):
             painter.drawText(QRectF(x, bar_bottom, column, LABEL_HEIGHT), Qt.AlignCenter, str(digit))
             if prob >= 0.005:
                 painter.setPen(color)
-                painter.drawText(QRectF(x - 4, bar_bottom - height - LABEL_HEIGHT, column + 8, LABEL_HEIGHT),
+                painter.setFont(small)
+                painter.drawText(QRectF(x - column / 2, bar_bottom - height - LABEL_HEIGHT, 2 * column, LABEL_HEIGHT),
                                  Qt.AlignCenter, f"{prob * 100:.0f}%")
+                painter.setFont(self.font())

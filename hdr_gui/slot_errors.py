@@ -4,8 +4,9 @@ from __future__ import annotations
 import functools
 import logging
 import sys
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Callable
+from typing import Any
 
 from PyQt5.QtCore import QCoreApplication, pyqtSlot
 from PyQt5.QtWidgets import QApplication, QMessageBox, QWidget

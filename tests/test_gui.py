@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from functools import partial
 
 import numpy as np
@@ -321,7 +322,7 @@ def test_bad_weights_show_how_to_restore(tmp_path, message_boxes, content):
     if content is not None:
         path.write_bytes(content)
     assert gui_app.load_recognizer(path) is None
-    (title, text), = message_boxes
+    (_title, text), = message_boxes
     assert str(path) in text and "git checkout weights/" in text and "python main.py train" in text
     assert "Traceback" not in text
 
@@ -354,7 +355,7 @@ def test_language_choice():
 
 
 def test_run_shows_window_and_returns_exit_code(message_boxes, monkeypatch, tmp_path):
-    monkeypatch.setattr("sys.excepthook", None)          # run() installs its own; restored afterwards
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)   # run() installs its own; restore afterwards
     shown = []
 
     def quit_when_shown():
