@@ -8,13 +8,16 @@ it for both before NumPy loads). Measured:
     training         Adam steps on the same MNIST batches (augmentation off), images/s
     batch inference  the 10,000 MNIST test images in batches of 1,000, images/s
     latency          one image (batch of 1), median of 1,000 calls; and the app's path:
-                     a 280x280 canvas image -> Recognizer.recognize -> answer
+                     a 280x280 canvas image -> Recognizer.recognize -> answer, with one
+                     BLAS thread as main.py runs the app (and with the shared thread count)
     augmentation     augment_batch on a batch of 100, against a training step
     evaluation       load the 10,000 MNIST test images + predict, end to end
     peak RSS         of a training run on the full MNIST set (``main.py train --epochs 1``
                      in a child process; ``--quick``: 5,000 images)
-NumPy and PyTorch alternate in rounds so that both see the same machine load; each
-ratio is the median of the per-round ratios. MNIST comes from $HDR_DATA_DIR (default
+NumPy and PyTorch take turns (50 training steps, one inference batch of 1,000, 100 latency
+calls at a time, the order reversed every other turn, a pause before each turn) so that both
+see the same machine load; each throughput ratio is the median of the per-round ratios
+(``--rounds``). MNIST comes from $HDR_DATA_DIR (default
 /work/shared/mnist here); without it the timings use random images (noted in the output).
 PyTorch is a benchmark-only dependency (requirements-bench.txt); the app never imports it.
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import itertools
 import os
 import statistics
 import subprocess
@@ -35,7 +39,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = "/work/shared/mnist"
-BATCH = 100
+BATCH = 100          # training batch
+CHUNK = 50           # training steps per turn
+SETTLE = 0.2         # seconds of pause before each turn
+INFER_BATCH = 1000   # inference batch (predict_proba's default)
 
 
 def parse_args() -> argparse.Namespace:
@@ -75,26 +82,60 @@ from cnn_numpy.weights import DEFAULT_WEIGHTS
 LR = 1e-3
 
 
-def blas_threads() -> int:
-    """Threads of the OpenBLAS that NumPy loaded (falls back to the environment / CPU count)."""
+def _openblas_function(name: str) -> Callable | None:
+    """``openblas_<name>`` of the OpenBLAS that NumPy loaded (symbol names vary by build)."""
     with open("/proc/self/maps") as maps:
         libs = {line.split()[-1] for line in maps if "openblas" in line.lower() and line.strip().endswith(".so")}
-    for lib in libs:
+    for lib in sorted(libs):
         handle = ctypes.CDLL(lib)
-        for name in ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_", "openblas_get_num_threads"):
-            if hasattr(handle, name):
-                return int(getattr(handle, name)())
+        for symbol in (f"scipy_openblas_{name}64_", f"openblas_{name}64_", f"openblas_{name}"):
+            if hasattr(handle, symbol):
+                return getattr(handle, symbol)
+    return None
+
+
+def blas_threads() -> int:
+    """Threads of NumPy's OpenBLAS (falls back to the environment / CPU count)."""
+    get = _openblas_function("get_num_threads")
+    if get is not None:
+        return int(get())
     return int(os.environ.get("OPENBLAS_NUM_THREADS") or len(os.sched_getaffinity(0)))
 
 
-def timed(fn: Callable[[], object], repeat: int) -> list[float]:
-    """Wall seconds of each of ``repeat`` calls."""
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
+def set_blas_threads(n: int) -> None:
+    """Change NumPy's OpenBLAS thread count at run time (no-op if it cannot be found)."""
+    set_threads = _openblas_function("set_num_threads")
+    if set_threads is not None:
+        set_threads(n)
+
+
+def take_turns(tasks: list[Callable[[], object]], repeat: int, settle: float = 0.0) -> list[list[float]]:
+    """Wall seconds of every call of each task, the tasks taking turns ``repeat`` times (the
+    order reversed every other turn), so that all of them run under the same machine load.
+
+    ``settle`` seconds of sleep before each call let the other framework's worker threads,
+    which busy-wait for a while after their last job (OpenBLAS up to ~0.1 s), go idle.
+    """
+    times: list[list[float]] = [[] for _ in tasks]
+    for turn in range(repeat):
+        order = list(enumerate(tasks))
+        for i, task in order[::-1] if turn % 2 else order:
+            time.sleep(settle)
+            start = time.perf_counter()
+            task()
+            times[i].append(time.perf_counter() - start)
+    return times
+
+
+def call_medians(tasks: list[Callable[[], object]], blocks: int, calls: int) -> list[float]:
+    """Median wall seconds of one call of each task; the tasks take turns in ``blocks``
+    blocks of ``calls`` calls each."""
+    samples: list[list[float]] = [[] for _ in tasks]
+
+    def block(i: int) -> Callable[[], None]:
+        return lambda: samples[i].extend(take_turns([tasks[i]], calls)[0])
+    take_turns([block(i) for i in range(len(tasks))], blocks, SETTLE)
+    return [statistics.median(s) for s in samples]
 
 
 def load_data(quick: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
@@ -146,11 +187,8 @@ class TorchTrainer:
         return loss.item()
 
 
-def numpy_predict(net: SimpleConvNet, x: np.ndarray) -> np.ndarray:
-    return net.predict_proba(x)
-
-
-def torch_predict(model: torch.nn.Module, x: torch.Tensor, batch: int = 1000) -> torch.Tensor:
+def torch_predict(model: torch.nn.Module, x: torch.Tensor, batch: int = INFER_BATCH) -> torch.Tensor:
+    """Class probabilities, in batches, like SimpleConvNet.predict_proba."""
     with torch.inference_mode():
         return torch.cat([torch.softmax(model(x[i:i + batch]), dim=1) for i in range(0, len(x), batch)])
 
@@ -192,6 +230,17 @@ def peak_rss_mb(quick: bool, is_mnist: bool) -> tuple[float, str]:
     return kilobytes / 1024, what
 
 
+def cycling(step: Callable, items: list, size: int) -> Callable[[], None]:
+    """A task that calls ``step(*item)`` on the next ``size`` items of ``items`` (cyclically)."""
+    starts = itertools.cycle(range(0, len(items), size))
+
+    def run() -> None:
+        i = next(starts)
+        for item in items[i:i + size]:
+            step(*item)
+    return run
+
+
 def main() -> int:
     threads = ARGS.threads or blas_threads()
     torch.set_num_threads(threads)
@@ -221,52 +270,60 @@ def main() -> int:
         np_trainer.step(x, y)
         torch_trainer.step(tx, ty)
 
-    # --- training throughput, alternating rounds
+    # --- training throughput: NumPy and PyTorch take turns of CHUNK steps on the same batches
     np_rates, torch_rates = [], []
+    turns = -(-len(batches) // CHUNK)
+    np_task, torch_task = cycling(np_trainer.step, batches, CHUNK), cycling(torch_trainer.step, torch_batches, CHUNK)
     for r in range(ARGS.rounds):
-        t = sum(timed(lambda: [np_trainer.step(x, y) for x, y in batches], 1))
-        np_rates.append(len(batches) * BATCH / t)
-        t = sum(timed(lambda: [torch_trainer.step(x, y) for x, y in torch_batches], 1))
-        torch_rates.append(len(batches) * BATCH / t)
+        np_times, torch_times = take_turns([np_task, torch_task], turns, SETTLE)
+        np_rates.append(len(batches) * BATCH / sum(np_times))
+        torch_rates.append(len(batches) * BATCH / sum(torch_times))
         print(f"round {r + 1}: training NumPy {np_rates[-1]:.0f} img/s, PyTorch {torch_rates[-1]:.0f} img/s, "
-              f"load {os.getloadavg()[0]:.2f}")
+              f"ratio {np_rates[-1] / torch_rates[-1]:.2f}, load {os.getloadavg()[0]:.2f}")
     train_ratio = statistics.median(a / b for a, b in zip(np_rates, torch_rates, strict=True))
 
-    # --- batch inference over the test set
+    # --- batch inference over the test set, taking turns batch by batch (1,000 images)
     tx_test = torch.from_numpy(x_test)
+    slices = [(x_test[i:i + INFER_BATCH],) for i in range(0, len(x_test), INFER_BATCH)]
+    torch_slices = [(tx_test[i:i + INFER_BATCH],) for i in range(0, len(x_test), INFER_BATCH)]
+    np_task = cycling(lambda x: net.predict_proba(x, INFER_BATCH), slices, 1)
+    torch_task = cycling(lambda x: torch_predict(model, x), torch_slices, 1)
+    take_turns([np_task, torch_task], 1)                                            # warm-up
     np_inf, torch_inf = [], []
-    numpy_predict(net, x_test[:1000])                                             # warm-up
-    torch_predict(model, tx_test[:1000])
     for r in range(ARGS.rounds):
-        np_inf.append(len(x_test) / timed(lambda: numpy_predict(net, x_test), 1)[0])
-        torch_inf.append(len(x_test) / timed(lambda: torch_predict(model, tx_test), 1)[0])
-        print(f"round {r + 1}: inference NumPy {np_inf[-1]:.0f} img/s, PyTorch {torch_inf[-1]:.0f} img/s")
+        np_times, torch_times = take_turns([np_task, torch_task], len(slices), SETTLE)
+        np_inf.append(len(x_test) / sum(np_times))
+        torch_inf.append(len(x_test) / sum(torch_times))
+        print(f"round {r + 1}: inference NumPy {np_inf[-1]:.0f} img/s, PyTorch {torch_inf[-1]:.0f} img/s, "
+              f"ratio {np_inf[-1] / torch_inf[-1]:.2f}")
     infer_ratio = statistics.median(a / b for a, b in zip(np_inf, torch_inf, strict=True))
-    agree = float((numpy_predict(net, x_test).argmax(1) == torch_predict(model, tx_test).numpy().argmax(1)).mean())
+    agree = float((net.predict_proba(x_test).argmax(1) == torch_predict(model, tx_test).numpy().argmax(1)).mean())
     print(f"after the same training steps, NumPy and PyTorch predictions agree on {agree:.2%} of the test images")
 
-    # --- single-image latency
-    calls = 100 if ARGS.quick else 1000
-    one, tone = x_test[:1], tx_test[:1]
-    np_lat = statistics.median(timed(lambda: numpy_predict(net, one), calls))
-    torch_lat = statistics.median(timed(lambda: torch_predict(model, tone), calls))
+    # --- single-image latency: network alone (both) and the app's path, taking turns
     if DEFAULT_WEIGHTS.is_file():
         recognizer, weights = Recognizer.from_weights(), str(DEFAULT_WEIGHTS.relative_to(ROOT))
     else:
         recognizer, weights = Recognizer(SimpleConvNet()), "fresh SimpleConvNet() (no shipped weights)"
     canvas = canvas_image()
-    answer = recognizer.recognize(canvas)
-    app_lat = statistics.median(timed(lambda: recognizer.recognize(canvas), calls))
-    print(f"app path: 280x280 canvas -> Recognizer.recognize with {weights} -> digit {answer.digit}")
+    print(f"app path: 280x280 canvas -> Recognizer.recognize with {weights} -> digit {recognizer.recognize(canvas).digit}")
+    one, tone = x_test[:1], tx_test[:1]
+    blocks, calls = (2, 50) if ARGS.quick else (10, 100)
+    np_lat, torch_lat, app_lat_shared = call_medians(
+        [lambda: net.predict_proba(one), lambda: torch_predict(model, tone), lambda: recognizer.recognize(canvas)],
+        blocks, calls)
+    set_blas_threads(1)              # as the app runs: main.py gives the GUI and predict one BLAS thread
+    app_lat = call_medians([lambda: recognizer.recognize(canvas)], blocks, calls)[0]
+    set_blas_threads(threads)
 
-    # --- augmentation against a training step
-    rng, x0 = np.random.default_rng(0), batches[0][0]
-    aug = statistics.median(timed(lambda: augment_batch(x0, rng, AugmentConfig()), 5 if ARGS.quick else 50))
-    step = statistics.median(timed(lambda: np_trainer.step(*batches[0]), 5 if ARGS.quick else 50))
+    # --- augmentation of a batch against a training step on it
+    rng, x0, y0 = np.random.default_rng(0), *batches[0]
+    aug, step = call_medians([lambda: augment_batch(x0, rng, AugmentConfig()), lambda: np_trainer.step(x0, y0)],
+                             1 if ARGS.quick else 5, 10)
 
     # --- evaluation of the 10,000 MNIST test images, loading included
     if is_mnist:
-        evaluate = statistics.median(timed(lambda: evaluate_mnist_test(net), 1 if ARGS.quick else 3))
+        evaluate = statistics.median(take_turns([lambda: evaluate_mnist_test(net)], 1 if ARGS.quick else 3)[0])
     load_after = os.getloadavg()[0]
 
     # --- peak RSS of a training run
@@ -286,6 +343,7 @@ def main() -> int:
         ("numpy_latency", f"{np_lat * 1e3:.3f}", "ms"),
         ("torch_latency", f"{torch_lat * 1e3:.3f}", "ms"),
         ("app_latency", f"{app_lat * 1e3:.3f}", "ms"),
+        (f"app_latency_{threads}_threads", f"{app_lat_shared * 1e3:.3f}", "ms"),
         ("augment_batch", f"{aug * 1e3:.2f}", "ms"),
         ("train_step", f"{step * 1e3:.2f}", "ms"),
         ("augment_vs_step", f"{aug / step:.2f}", "x"),

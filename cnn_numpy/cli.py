@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--seed", type=int, default=0)
     tr.add_argument("--no-augment", action="store_true", help="train on the plain images")
     tr.add_argument("--styles", type=float, default=0.5, metavar="FRACTION",
-                    help="add slashed 0s, flagged 1s and crossed 7s made from this fraction of those digits (0: off)")
+                    help="add slashed zeros made from this fraction of the training zeros (0: off)")
     tr.add_argument("--val-size", type=int, default=5000, help="training images held out for validation")
     tr.add_argument("--subset", type=int, default=None, help="use only the first N training images (quick runs)")
     tr.add_argument("--out", type=Path, default=Path("runs/train"), help="folder for checkpoint, logs and curves")
@@ -108,7 +108,7 @@ def cmd_train(args) -> int:
         from .styles import synthesize_styles
         sx, sy = synthesize_styles(x_train[:, 0], y_train, np.random.default_rng([args.seed, 777]), args.styles)
         x_train, y_train = np.concatenate([x_train, sx[:, None]]), np.concatenate([y_train, sy])
-        print(f"added {len(sy)} styled digits (slashed 0, flagged 1, crossed 7)")
+        print(f"added {len(sy)} slashed zeros")
     cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, optimizer=args.optimizer,
                       weight_decay=args.weight_decay, seed=args.seed, augment=not args.no_augment,
                       net=ConvNetConfig(hidden=args.hidden, dropout=args.dropout))

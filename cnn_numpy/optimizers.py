@@ -50,7 +50,9 @@ class Momentum(Optimizer):
     def update(self, params, grads, lr):
         for name, p in params.items():
             g = self._decayed(name, p, grads[name])
-            v = self.v.setdefault(name, np.zeros_like(p))
+            if name not in self.v:
+                self.v[name] = np.zeros_like(p)
+            v = self.v[name]
             v *= p.dtype.type(self.momentum)
             v -= p.dtype.type(lr) * g
             p += v
@@ -84,13 +86,11 @@ class Adam(Optimizer):
         step = lr * math.sqrt(1 - b2 ** self.t) / (1 - b1 ** self.t)
         for name, p in params.items():
             g = self._decayed(name, p, grads[name])
-            m = self.m.setdefault(name, np.zeros_like(p))
-            v = self.v.setdefault(name, np.zeros_like(p))
-            work = self._work.get(name)
-            if work is None or work[0].shape != p.shape or work[0].dtype != p.dtype:
-                work = self._work[name] = (np.empty_like(p), np.empty_like(p))
-            a, d = work
-            f = p.dtype.type
+            if name not in self.m:
+                self.m[name], self.v[name] = np.zeros_like(p), np.zeros_like(p)
+            if name not in self._work:
+                self._work[name] = np.empty_like(p), np.empty_like(p)
+            m, v, (a, d), f = self.m[name], self.v[name], self._work[name], p.dtype.type
             np.subtract(g, m, out=a)                    # m += (1 - b1) * (g - m)
             a *= f(1 - b1)
             m += a

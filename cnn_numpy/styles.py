@@ -1,11 +1,14 @@
 """Writing styles MNIST rarely shows, synthesised from MNIST training digits.
 
     slashed zero   a stroke through the loop from lower left to upper right (Ø)
-    flagged one    a short flag down-left from the top, sometimes a foot; flags stay short and
-                   not too flat, so that a flagged 1 does not become a 7's bar
-    crossed seven  a short bar across the stem, a little below the middle
-Each new digit is drawn at 4x scale with a round pen of the digit's own stroke width, then
+The new digit is drawn at 4x scale with a round pen of the digit's own stroke width, then
 normalised by the same code as canvas input (crop, 20 px box, centre of mass).
+
+Measured and dropped (30 epochs, seed 0, dev = real-writer development set): ones with a short
+flag (and sometimes a foot) and sevens with a crossbar. Together with slashed zeros they took
+MNIST test from 99.53 % to 99.27 % (7: 99.5 -> 98.2 %, 1: 99.3 -> 98.7 %) and real ones from
+96.7 % to 95.5 %, while slashed zeros alone lift real zeros from 97.9 % to 99 %+. Flagged ones
+and crossed sevens are already recognised from MNIST's own variety (real 7s: 99.2 %).
 """
 from __future__ import annotations
 
@@ -53,39 +56,12 @@ def slashed_zero(x28: np.ndarray, rng: np.random.Generator) -> np.ndarray | None
     return _draw(x28, [line], _stroke_width(x28))
 
 
-def flagged_one(x28: np.ndarray, rng: np.random.Generator) -> np.ndarray | None:
-    big = np.kron(x28, np.ones((SCALE, SCALE)))
-    top, bottom, _, _ = _ink_box(big)
-    h = bottom - top
-    top_x = float(np.flatnonzero(big[top:top + SCALE * 2].max(axis=0) > 0.3).mean())
-    length = rng.uniform(0.15, 0.35) * h
-    angle = np.deg2rad(rng.uniform(30, 65))                   # below the horizontal
-    lines = [(top_x, top, top_x - length * np.cos(angle), top + length * np.sin(angle))]
-    if rng.random() < 0.3:                                    # a foot
-        bottom_x = float(np.flatnonzero(big[bottom - SCALE * 2:bottom + 1].max(axis=0) > 0.3).mean())
-        half = rng.uniform(0.15, 0.3) * h
-        lines.append((bottom_x - half, bottom, bottom_x + half, bottom))
-    return _draw(x28, lines, _stroke_width(x28))
-
-
-def crossed_seven(x28: np.ndarray, rng: np.random.Generator) -> np.ndarray | None:
-    big = np.kron(x28, np.ones((SCALE, SCALE)))
-    top, bottom, left, right = _ink_box(big)
-    y = int(top + rng.uniform(0.45, 0.6) * (bottom - top))
-    xs = np.flatnonzero(big[y] > 0.3)
-    if len(xs) == 0:
-        return None
-    half = rng.uniform(0.2, 0.35) * (right - left)
-    tilt = rng.uniform(-0.05, 0.05) * (bottom - top)
-    return _draw(x28, [(xs.mean() - half, y + tilt, xs.mean() + half, y - tilt)], _stroke_width(x28))
-
-
-STYLES = {0: slashed_zero, 1: flagged_one, 7: crossed_seven}
+STYLES = {0: slashed_zero}
 
 
 def synthesize_styles(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
                       fraction: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
-    """New styled digits from a ``fraction`` of the 0s, 1s and 7s of ``images`` (N, 28, 28) in [0, 1].
+    """New styled digits from a ``fraction`` of the digits in STYLES (N, 28, 28) in [0, 1].
 
     Returns (M, 28, 28) float32 images and (M,) labels.
     """

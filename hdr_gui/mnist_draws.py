@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cnn_numpy.mnist import to_input
+
 
 @dataclass(frozen=True)
 class Sample:
@@ -27,12 +29,12 @@ class MnistDraws:
 
     def draw(self) -> Sample:
         index = int(self._rng.integers(len(self)))
-        return Sample(index, self._images[index].astype(np.float32) / 255.0, int(self._labels[index]))
+        return Sample(index, to_input(self._images[index:index + 1])[0, 0], int(self._labels[index]))
 
     def draw_group(self, size: int) -> tuple[np.ndarray, np.ndarray]:
         """`size` distinct random images (N, 28, 28) float32 in [0, 1] and their labels."""
         indices = self._rng.choice(len(self), size=size, replace=False)
-        return self._images[indices].astype(np.float32) / 255.0, self._labels[indices]
+        return to_input(self._images[indices])[:, 0], self._labels[indices]
 
 
 @dataclass
