@@ -14,10 +14,10 @@ it for both before NumPy loads). Measured:
     evaluation       load the 10,000 MNIST test images + predict, end to end
     peak RSS         of a training run on the full MNIST set (``main.py train --epochs 1``
                      in a child process; ``--quick``: 5,000 images)
-NumPy and PyTorch take turns (50 training steps, one inference batch of 1,000, 100 latency
+NumPy and PyTorch take turns (20 training steps, one inference batch of 1,000, 100 latency
 calls at a time, the order reversed every other turn, a pause before each turn) so that both
-see the same machine load; each throughput ratio is the median of the per-round ratios
-(``--rounds``). MNIST comes from $HDR_DATA_DIR (default
+see the same machine load. Throughputs are medians over the turns; each ratio is the median
+of the ratios of back-to-back turns (``--rounds`` rounds of them). MNIST comes from $HDR_DATA_DIR (default
 /work/shared/mnist here); without it the timings use random images (noted in the output).
 PyTorch is a benchmark-only dependency (requirements-bench.txt); the app never imports it.
 
@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = "/work/shared/mnist"
 BATCH = 100          # training batch
-CHUNK = 50           # training steps per turn
+CHUNK = 20           # training steps per turn
 SETTLE = 0.2         # seconds of pause before each turn
 INFER_BATCH = 1000   # inference batch (predict_proba's default)
 
@@ -230,6 +230,23 @@ def peak_rss_mb(quick: bool, is_mnist: bool) -> tuple[float, str]:
     return kilobytes / 1024, what
 
 
+def compare(what: str, np_task: Callable[[], None], torch_task: Callable[[], None], turns: int,
+            images: int) -> tuple[float, float, float]:
+    """(NumPy images/s, PyTorch images/s, NumPy/PyTorch) over ARGS.rounds rounds of ``turns``
+    turns each, a turn being ``images`` images: medians over the turns, the ratio being the
+    median of the ratios of the two turns run back to back, so that load drift cancels."""
+    np_times: list[float] = []
+    torch_times: list[float] = []
+    for r in range(ARGS.rounds):
+        t_np, t_torch = take_turns([np_task, torch_task], turns, SETTLE)
+        np_times += t_np
+        torch_times += t_torch
+        print(f"round {r + 1}: {what} NumPy {len(t_np) * images / sum(t_np):.0f} img/s, PyTorch "
+              f"{len(t_torch) * images / sum(t_torch):.0f} img/s, load {os.getloadavg()[0]:.2f}")
+    ratio = statistics.median(b / a for a, b in zip(np_times, torch_times, strict=True))
+    return images / statistics.median(np_times), images / statistics.median(torch_times), ratio
+
+
 def cycling(step: Callable, items: list, size: int) -> Callable[[], None]:
     """A task that calls ``step(*item)`` on the next ``size`` items of ``items`` (cyclically)."""
     starts = itertools.cycle(range(0, len(items), size))
@@ -271,16 +288,9 @@ def main() -> int:
         torch_trainer.step(tx, ty)
 
     # --- training throughput: NumPy and PyTorch take turns of CHUNK steps on the same batches
-    np_rates, torch_rates = [], []
-    turns = -(-len(batches) // CHUNK)
     np_task, torch_task = cycling(np_trainer.step, batches, CHUNK), cycling(torch_trainer.step, torch_batches, CHUNK)
-    for r in range(ARGS.rounds):
-        np_times, torch_times = take_turns([np_task, torch_task], turns, SETTLE)
-        np_rates.append(len(batches) * BATCH / sum(np_times))
-        torch_rates.append(len(batches) * BATCH / sum(torch_times))
-        print(f"round {r + 1}: training NumPy {np_rates[-1]:.0f} img/s, PyTorch {torch_rates[-1]:.0f} img/s, "
-              f"ratio {np_rates[-1] / torch_rates[-1]:.2f}, load {os.getloadavg()[0]:.2f}")
-    train_ratio = statistics.median(a / b for a, b in zip(np_rates, torch_rates, strict=True))
+    np_train, torch_train, train_ratio = compare("training", np_task, torch_task, -(-len(batches) // CHUNK),
+                                                 CHUNK * BATCH)
 
     # --- batch inference over the test set, taking turns batch by batch (1,000 images)
     tx_test = torch.from_numpy(x_test)
@@ -289,14 +299,7 @@ def main() -> int:
     np_task = cycling(lambda x: net.predict_proba(x, INFER_BATCH), slices, 1)
     torch_task = cycling(lambda x: torch_predict(model, x), torch_slices, 1)
     take_turns([np_task, torch_task], 1)                                            # warm-up
-    np_inf, torch_inf = [], []
-    for r in range(ARGS.rounds):
-        np_times, torch_times = take_turns([np_task, torch_task], len(slices), SETTLE)
-        np_inf.append(len(x_test) / sum(np_times))
-        torch_inf.append(len(x_test) / sum(torch_times))
-        print(f"round {r + 1}: inference NumPy {np_inf[-1]:.0f} img/s, PyTorch {torch_inf[-1]:.0f} img/s, "
-              f"ratio {np_inf[-1] / torch_inf[-1]:.2f}")
-    infer_ratio = statistics.median(a / b for a, b in zip(np_inf, torch_inf, strict=True))
+    np_infer, torch_infer, infer_ratio = compare("inference", np_task, torch_task, len(slices), INFER_BATCH)
     agree = float((net.predict_proba(x_test).argmax(1) == torch_predict(model, tx_test).numpy().argmax(1)).mean())
     print(f"after the same training steps, NumPy and PyTorch predictions agree on {agree:.2%} of the test images")
 
@@ -334,11 +337,11 @@ def main() -> int:
 
     figures = [
         ("threads", threads, ""),
-        ("numpy_train", f"{statistics.median(np_rates):.0f}", "img/s"),
-        ("torch_train", f"{statistics.median(torch_rates):.0f}", "img/s"),
+        ("numpy_train", f"{np_train:.0f}", "img/s"),
+        ("torch_train", f"{torch_train:.0f}", "img/s"),
         ("train_ratio", f"{train_ratio:.2f}", "x"),
-        ("numpy_infer", f"{statistics.median(np_inf):.0f}", "img/s"),
-        ("torch_infer", f"{statistics.median(torch_inf):.0f}", "img/s"),
+        ("numpy_infer", f"{np_infer:.0f}", "img/s"),
+        ("torch_infer", f"{torch_infer:.0f}", "img/s"),
         ("infer_ratio", f"{infer_ratio:.2f}", "x"),
         ("numpy_latency", f"{np_lat * 1e3:.3f}", "ms"),
         ("torch_latency", f"{torch_lat * 1e3:.3f}", "ms"),

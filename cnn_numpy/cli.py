@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--hidden", type=int, default=256, help="hidden units of the first Affine layer")
     tr.add_argument("--dropout", type=float, default=0.0, help="dropout rate after the hidden layer")
     tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--average", type=float, default=0.999, metavar="DECAY",
+                    help="validate and ship an exponential moving average of the weights (0: off)")
     tr.add_argument("--no-augment", action="store_true", help="train on the plain images")
     tr.add_argument("--styles", type=float, default=0.5, metavar="FRACTION",
                     help="add slashed zeros made from this fraction of the training zeros (0: off)")
@@ -111,6 +113,7 @@ def cmd_train(args) -> int:
         print(f"added {len(sy)} slashed zeros")
     cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, optimizer=args.optimizer,
                       weight_decay=args.weight_decay, seed=args.seed, augment=not args.no_augment,
+                      average=args.average,
                       net=ConvNetConfig(hidden=args.hidden, dropout=args.dropout))
     started = time.perf_counter()
     try:
@@ -136,6 +139,7 @@ def ship(net, args, rows: list[dict], minutes: float) -> None:
         "seed": args.seed, "epochs": args.epochs,
         "training": {"batch_size": args.batch_size, "lr": args.lr, "optimizer": args.optimizer,
                      "weight_decay": args.weight_decay, "augment": not args.no_augment,
+                     "average": args.average,
                      "styles": args.styles, "val_size": args.val_size, "subset": args.subset,
                      "minutes": round(minutes, 1), "final_epoch": rows[-1] if rows else None},
         "data_sha256_uncompressed": content_sha256(args.data_dir),

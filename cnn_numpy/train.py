@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .augment import AugmentConfig, augment_batch
+from .averaging import WeightAverage
 from .figures import pyplot, save_figure
 from .files import atomic_write, write_text
 from .network import PARAM_NAMES, ConvNetConfig, SimpleConvNet
@@ -36,6 +37,7 @@ class TrainConfig:
     warmup_epochs: float = 0.5
     seed: int = 0
     augment: bool = True
+    average: float = 0.999     # decay of the weight average that is validated and shipped; 0: off
     net: ConvNetConfig = field(default_factory=ConvNetConfig)
     aug: AugmentConfig = field(default_factory=AugmentConfig)
 
@@ -71,10 +73,13 @@ def evaluate_loss_acc(net: SimpleConvNet, x: np.ndarray, y: np.ndarray, batch: i
 
 
 def save_checkpoint(path: Path, net: SimpleConvNet, optimizer, epoch: int, cfg: TrainConfig,
-                    history: History) -> None:
-    """Parameters, optimiser state, epoch, config and history in one .npz, written atomically."""
+                    history: History, average: WeightAverage | None = None) -> None:
+    """Parameters, optimiser and weight-average state, epoch, config and history in one .npz,
+    written atomically."""
     arrays = {k: net.params[k] for k in PARAM_NAMES}
     arrays.update({f"opt.{k}": v for k, v in optimizer.state().items()})
+    if average:
+        arrays.update({f"opt.{k}": v for k, v in average.state().items()})
     arrays["epoch"] = np.array(epoch)
     arrays["config"] = np.array(json.dumps(asdict(cfg)))
     arrays["history"] = np.array(json.dumps(history.rows))
@@ -102,6 +107,9 @@ def train(cfg: TrainConfig, x_train: np.ndarray, y_train: np.ndarray, x_val: np.
           y_val: np.ndarray, out_dir: Path, resume: bool = False, log=print) -> tuple[SimpleConvNet, History]:
     """Train and return (network, history). x: (N, 1, 28, 28) float32, y: (N,) int.
 
+    The network returned (and validated each epoch) holds the averaged weights when
+    ``cfg.average`` is set, else the last step's.
+
     Writes ``out_dir``/checkpoint.npz after every epoch, log.json, log.csv and curves.png.
     With ``resume``, continues from the checkpoint in ``out_dir``.
     """
@@ -109,6 +117,8 @@ def train(cfg: TrainConfig, x_train: np.ndarray, y_train: np.ndarray, x_val: np.
     out_dir.mkdir(parents=True, exist_ok=True)
     net = SimpleConvNet(cfg.net, seed=cfg.seed)
     optimizer = make_optimizer(cfg.optimizer, cfg.weight_decay)
+    average = WeightAverage(net.params, cfg.average) if cfg.average else None
+    final = SimpleConvNet(cfg.net, average.params) if average else net   # shares the arrays
     history, start = History(), 0
     ckpt = out_dir / CHECKPOINT
     for stale in out_dir.glob(CHECKPOINT + ".*.tmp"):     # left by a run killed mid-write
@@ -121,6 +131,8 @@ def train(cfg: TrainConfig, x_train: np.ndarray, y_train: np.ndarray, x_val: np.
         for k in PARAM_NAMES:
             net.params[k][...] = params[k]
         optimizer.load_state(opt_state)
+        if average:
+            average.load_state(opt_state)
         history.rows = rows
         log(f"resuming from {ckpt} after epoch {start}")
     y_train = y_train.astype(np.int64)
@@ -141,20 +153,22 @@ def train(cfg: TrainConfig, x_train: np.ndarray, y_train: np.ndarray, x_val: np.
             loss, grads = net.gradient(xb, yb)
             lr = cosine_lr(cfg.lr, epoch * steps_per_epoch + step, total, warmup)
             optimizer.update(net.params, grads, lr)
+            if average:
+                average.update(net.params)
             loss_sum += loss * len(idx)
             hits += int((net.loss_layer.probs.argmax(axis=1) == yb).sum())
             bar.update(step + 1, f"loss {loss:.4f}")
         bar.close()
         seconds = time.perf_counter() - started
-        val_loss, val_acc = evaluate_loss_acc(net, x_val, y_val)
+        val_loss, val_acc = evaluate_loss_acc(final, x_val, y_val)
         history.add(epoch=epoch + 1, train_loss=loss_sum / len(x_train), train_acc=hits / len(x_train),
                     val_loss=val_loss, val_acc=val_acc, lr=lr, seconds=round(seconds, 2))
-        save_checkpoint(ckpt, net, optimizer, epoch + 1, cfg, history)
+        save_checkpoint(ckpt, net, optimizer, epoch + 1, cfg, history, average)
         history.write(out_dir)
         log(f"epoch {epoch + 1}/{cfg.epochs}: train loss {loss_sum / len(x_train):.4f} "
             f"acc {hits / len(x_train):.4f} | val loss {val_loss:.4f} acc {val_acc:.4f} | {seconds:.1f} s")
     plot_curves(history.rows, out_dir / "curves.png")
-    return net, history
+    return final, history
 
 
 def plot_curves(rows: list[dict], path: Path, caption: str = "") -> None:

@@ -126,3 +126,18 @@ def test_killed_while_writing_a_checkpoint_keeps_the_last_good_one(tmp_path):
     for k in full.params:
         np.testing.assert_array_equal(resumed.params[k], full.params[k])
     assert not list(out.glob("*.tmp"))
+
+
+def test_weight_average_follows_then_smooths():
+    from cnn_numpy.averaging import WeightAverage
+    params = {"W": np.zeros(3, np.float32)}
+    avg = WeightAverage(params, decay=0.99)
+    params["W"][...] = 1.0
+    avg.update(params)                       # step 1: decay min(0.99, 2/11) -> follows closely
+    assert avg.params["W"][0] == pytest.approx(1 - 2 / 11)
+    for _ in range(2000):
+        avg.update(params)
+    assert avg.params["W"][0] == pytest.approx(1.0, abs=1e-6)
+    restored = WeightAverage({"W": np.zeros(3, np.float32)}, decay=0.99)
+    restored.load_state(avg.state())
+    assert restored.steps == avg.steps and np.array_equal(restored.params["W"], avg.params["W"])
