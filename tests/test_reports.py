@@ -141,7 +141,7 @@ def test_compare_models(tmp_path, data_dir, unipen_dir):
 
 def test_ablation_runs_are_one_factor_from_the_default():
     runs = ablations.select_runs()
-    assert len(runs) == 15 and len({r.name for r in runs}) == 15 and runs[0].name == "default"
+    assert len(runs) == 16 and len({r.name for r in runs}) == 16 and runs[0].name == "default"
     assert ablations.train_config(runs[0], 3) == TrainConfig(epochs=3)
     for run in runs[1:]:
         changed = ablations.train_config(run, 3)
