@@ -190,7 +190,7 @@ One factor at a time around the default configuration, that of `python main.py t
 (Conv 30×5×5 - ReLU - max pool - Affine 256 - ReLU - dropout 0.3 - Affine 10, Adam, augmentation on, weight average).
 
 - Budget of every run: seed {SEED}, {budget.epochs} epochs on the first {budget.train_size:,} MNIST training images
-  plus the styled 0/1/7 digits `main.py train` adds (fraction {budget.styles:g}); batch 100; cosine learning rate
+  plus the slashed zeros `main.py train` adds (fraction {budget.styles:g}); batch 100; cosine learning rate
   with half an epoch of warm-up; peak rate per optimiser: {lrs}.
 - Scored on the first {budget.test_size:,} MNIST test images and {real}.
 - Train time: wall-clock on one machine ({os.cpu_count()} CPUs).
@@ -212,9 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("docs/ablations"), help="folder for README.md, chart, cache")
     p.add_argument("--only", type=lambda s: [f for f in s.split(",") if f], default=None,
                    help=f"comma-separated factors to run (default: all): {','.join(FACTORS)}")
-    p.add_argument("--budget-epochs", type=int, default=3, help="epochs of every run")
-    p.add_argument("--train-size", type=int, default=15000, help="MNIST training images of every run (the first N)")
-    p.add_argument("--styles", type=float, default=0.5, help="styled 0/1/7 fraction, as main.py train (0: off)")
+    p.add_argument("--budget-epochs", type=int, default=6, help="epochs of every run")
+    p.add_argument("--train-size", type=int, default=30000, help="MNIST training images of every run (the first N)")
+    p.add_argument("--styles", type=float, default=0.5, help="slashed-zero fraction, as main.py train (0: off)")
     p.add_argument("--subset", type=int, default=None,
                    help="quick runs: at most N training, test and real-writer samples")
     add_data_options(p)
