@@ -6,12 +6,11 @@
 import os
 import sys
 
-# The app answers one image at a time and predict's decoding workers use every core: there a
-# multi-threaded BLAS only adds hand-over costs and stalls (measured: 12 ms -> 3 ms per answer).
-# Training and evaluation keep all threads. Set before NumPy is first imported.
-if sys.argv[1:2] not in (["train"], ["evaluate"], ["evaluate-real"]):
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
+# One BLAS thread unless the user says otherwise: the app answers one image at a time,
+# predict's decoding workers use every core, and on a busy 2-core machine a second BLAS thread
+# makes training and evaluation slower, not faster (bench/README.md). Set before NumPy loads.
+for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
 
 from cnn_numpy.cli import main  # noqa: E402
 

@@ -153,13 +153,17 @@ def load_data(quick: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
 
 
 def torch_twin(net: SimpleConvNet) -> torch.nn.Sequential:
-    """The same network in PyTorch, initialised with ``net``'s parameters."""
-    model = torch.nn.Sequential(
-        torch.nn.Conv2d(1, 30, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
-        torch.nn.Linear(4320, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
+    """The same network in PyTorch (dropout included if the config has it), with ``net``'s
+    initial parameters."""
+    hidden = [torch.nn.Linear(4320, 256), torch.nn.ReLU()]
+    if net.config.dropout > 0:
+        hidden.append(torch.nn.Dropout(net.config.dropout))
+    model = torch.nn.Sequential(torch.nn.Conv2d(1, 30, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                                torch.nn.Flatten(), *hidden, torch.nn.Linear(256, 10))
+    conv, first, last = (m for m in model if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)))
     p = net.params
     with torch.no_grad():
-        for layer, w, b in ((model[0], p["W1"], p["b1"]), (model[4], p["W2"].T, p["b2"]), (model[6], p["W3"].T, p["b3"])):
+        for layer, w, b in ((conv, p["W1"], p["b1"]), (first, p["W2"].T, p["b2"]), (last, p["W3"].T, p["b3"])):
             layer.weight.copy_(torch.from_numpy(np.ascontiguousarray(w)))
             layer.bias.copy_(torch.from_numpy(b))
     return model
@@ -275,14 +279,15 @@ def main() -> int:
 
     # --- the same network twice: same initial parameters, same outputs
     net = SimpleConvNet(seed=0)
-    model = torch_twin(net)
+    model = torch_twin(net).eval()
     x0, y0 = batches[0]
     with torch.inference_mode():
         diff = float(np.abs(net.forward(x0) - model(torch.from_numpy(x0)).numpy()).max())
+    model.train()
     np_trainer, torch_trainer = NumpyTrainer(net), TorchTrainer(model)
     first = np_trainer.step(x0, y0), torch_trainer.step(*torch_batches[0])
-    print(f"same network: initial logits differ by at most {diff:.1e}; first-step loss "
-          f"NumPy {first[0]:.5f}, PyTorch {first[1]:.5f}")
+    print(f"same network ({net.config}): initial logits differ by at most {diff:.1e}; first-step loss "
+          f"NumPy {first[0]:.5f}, PyTorch {first[1]:.5f}" + (" (own dropout masks)" if net.config.dropout else ""))
     for (x, y), (tx, ty) in zip(batches[1:5], torch_batches[1:5], strict=True):    # warm-up
         np_trainer.step(x, y)
         torch_trainer.step(tx, ty)
@@ -293,6 +298,7 @@ def main() -> int:
                                                  CHUNK * BATCH)
 
     # --- batch inference over the test set, taking turns batch by batch (1,000 images)
+    model.eval()
     tx_test = torch.from_numpy(x_test)
     slices = [(x_test[i:i + INFER_BATCH],) for i in range(0, len(x_test), INFER_BATCH)]
     torch_slices = [(tx_test[i:i + INFER_BATCH],) for i in range(0, len(x_test), INFER_BATCH)]

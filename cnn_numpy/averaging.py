@@ -19,13 +19,16 @@ class WeightAverage:
         self.decay = decay
         self.steps = 0
         self.params = {k: v.copy() for k, v in params.items()}
+        self._work = {k: np.empty_like(v) for k, v in params.items()}
 
     def update(self, params: dict[str, np.ndarray]) -> None:
         """Move the average towards ``params`` (in place)."""
         self.steps += 1
         rate = 1 - min(self.decay, (1 + self.steps) / (10 + self.steps))
         for k, avg in self.params.items():
-            avg += avg.dtype.type(rate) * (params[k] - avg)
+            work = np.subtract(params[k], avg, out=self._work[k])
+            work *= avg.dtype.type(rate)
+            avg += work
 
     def state(self) -> dict[str, np.ndarray]:
         return {"avg.steps": np.array(self.steps), **{f"avg.{k}": v for k, v in self.params.items()}}

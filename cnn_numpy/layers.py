@@ -8,10 +8,11 @@ gradients in ``dW`` / ``db``.
 
 Memory layout: every activation is C-contiguous (N, C, H, W), so that the flattening in
 :class:`Affine` is free and element-wise work runs over contiguous memory. The convolution
-works image by image on columns laid out (N, K, P): one small matrix product per image,
-``W (FN, K) @ cols[n] (K, P) -> (FN, P)``, writes its output directly in (N, FN, OH, OW)
-order. Operations stay in the input's float type (float32 in the app; float64 only in
-gradient checks).
+works image by image on columns laid out (N, K + 1, P) (the last row is ones, for the
+bias): one small matrix product per image, ``[W | b] (FN, K + 1) @ cols[n] -> (FN, P)``,
+writes its output directly in (N, FN, OH, OW) order (OpenBLAS runs products this small on
+one thread, so they do not stall waiting for a busy core). Operations stay in the input's
+float type (float32 in the app; float64 only in gradient checks); masks are bool.
 """
 from __future__ import annotations
 
