@@ -25,7 +25,7 @@ from cnn_numpy.network import SimpleConvNet
 from cnn_numpy.real_writers import evaluate_real_writers
 from cnn_numpy.recognizer import Recognizer
 from cnn_numpy.train import plot_curves
-from cnn_numpy.weights import DEFAULT_WEIGHTS, load_weights
+from cnn_numpy.weights import DEFAULT_WEIGHTS, REPO_ROOT, load_weights
 
 from . import (
     add_data_options,
@@ -84,6 +84,12 @@ def per_digit_report(weights: Path | str | None, data_dir: Path | str | None, un
     return scores
 
 
+def shown_path(path: Path | str) -> str:
+    """``path`` relative to the repository when it lies inside it (docs stay machine-independent)."""
+    path = Path(path).resolve()
+    return str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else str(path)
+
+
 Section = tuple[str, str, str]   # (file, title, what it shows)
 
 
@@ -104,7 +110,7 @@ def curves_figure(log_path: Path, out: Path, command: str, log: Callable[[str], 
         log(f"note: training curves skipped: {log_path} not found (pass --log)")
         return []
     plot_curves(json.loads(log_path.read_text(encoding="utf-8")), out / "curves.png", command)
-    return [("curves.png", "Training curves", f"Loss and accuracy per epoch, from `{log_path}`.")]
+    return [("curves.png", "Training curves", f"Loss and accuracy per epoch, from `{shown_path(log_path)}`.")]
 
 
 def per_digit_figure(net: SimpleConvNet, mnist: Scores, unipen_dir: Path | None, subset: int | None, out: Path,
@@ -128,7 +134,7 @@ def build_report(weights: Path, out: Path, log_path: Path, data_dir: Path | None
     cm = confusion_matrix(s.predictions, s.labels)
     sections = mnist_figures(result, cm, out, command) + curves_figure(log_path, out, command, log)
     sections.append(per_digit_figure(net, s, unipen_dir, subset, out, command, log))
-    text = [(f"# Evaluation report\n\nWeights: `{weights}`. MNIST test accuracy {percent(s.overall)} "
+    text = [(f"# Evaluation report\n\nWeights: `{shown_path(weights)}`. MNIST test accuracy {percent(s.overall)} "
              f"on {len(s.labels):,} images.\n")]
     text += [f"## {title}\n\n![{title}]({name})\n\n{what}\n\n    {command}\n" for name, title, what in sections]
     write_text(out / "README.md", "\n".join(text))
