@@ -12,7 +12,7 @@ import sys
 for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
 
-from cnn_numpy.cli import main  # noqa: E402
+from cnn_numpy.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -29,12 +29,12 @@ from pathlib import Path
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):   # before numpy loads
     os.environ.setdefault(_var, "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cnn_numpy.predict import cmd_predict  # noqa: E402
-from cnn_numpy.strokes import render_digit  # noqa: E402
+from cnn_numpy.predict import cmd_predict
+from cnn_numpy.strokes import render_digit
 
 
 def _arc(cx: float, cy: float, rx: float, ry: float, start: float, stop: float) -> np.ndarray:

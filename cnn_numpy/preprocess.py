@@ -134,7 +134,7 @@ def _thicken_thin_strokes(crop: Image.Image) -> Image.Image:
     scale = BOX * factor / max(crop.size)
     big = crop.resize((max(1, round(crop.width * scale)), max(1, round(crop.height * scale))),
                       Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR)
-    k = 2 * int(round((MIN_STROKE - width) * factor / 2)) + 1      # odd kernel adding the missing width
+    k = 2 * round((MIN_STROKE - width) * factor / 2) + 1      # odd kernel adding the missing width
     pad = Image.new("L", (big.width + 2 * k, big.height + 2 * k), 0)
     pad.paste(big, (k, k))
     grown = pad.filter(ImageFilter.MaxFilter(k))

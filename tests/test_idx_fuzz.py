@@ -5,7 +5,6 @@ Never another exception, a hang (every property has a deadline) or a giant alloc
 from __future__ import annotations
 
 import gzip
-import math
 import struct
 import tempfile
 import tracemalloc
@@ -18,7 +17,15 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
-from cnn_numpy.mnist import FILES, IMAGES_MAGIC, MAX_BYTES, MnistError, MnistMissingError, load_mnist, read_idx
+from cnn_numpy.mnist import (
+    FILES,
+    IMAGES_MAGIC,
+    MAX_BYTES,
+    MnistError,
+    MnistMissingError,
+    load_mnist,
+    read_idx,
+)
 
 FUZZ = settings(max_examples=60, deadline=timedelta(seconds=1),
                 suppress_health_check=[HealthCheck.too_slow])

@@ -5,8 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cnn_numpy.layers import (Affine, Convolution, Dropout, Pooling, Relu, Sigmoid, SoftmaxWithLoss, Tanh,
-                              col2im, im2col, softmax)
+from cnn_numpy.layers import (
+    Affine,
+    Convolution,
+    Dropout,
+    Pooling,
+    Relu,
+    Sigmoid,
+    SoftmaxWithLoss,
+    Tanh,
+    col2im,
+    im2col,
+    softmax,
+)
 
 RNG = np.random.default_rng(0)
 
@@ -41,7 +52,7 @@ def check_layer(layer, x: np.ndarray, params: tuple[str, ...] = ()) -> None:
 
 
 def naive_conv(x, W, b, stride, pad):
-    n, c, h, w = x.shape
+    n, _, h, w = x.shape
     fn, _, fh, fw = W.shape
     xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
     oh, ow = (h + 2 * pad - fh) // stride + 1, (w + 2 * pad - fw) // stride + 1

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_layers import numerical_grad
 
 from cnn_numpy.network import ConvNetConfig, SimpleConvNet
-from test_layers import numerical_grad
 
 
 def test_shipped_architecture_shapes():

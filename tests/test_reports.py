@@ -15,7 +15,13 @@ from cnn_numpy.recognizer import Recognizer
 from cnn_numpy.train import TrainConfig
 from cnn_numpy.unipen import load_pen_digits
 from cnn_numpy.weights import save_weights
-from reports import RealWriters, ablations, command_line, compare_models, evaluation_report
+from reports import (
+    RealWriters,
+    ablations,
+    command_line,
+    compare_models,
+    evaluation_report,
+)
 
 TRAIN, TEST = 300, 200
 
