@@ -38,8 +38,8 @@ def _windows(x: np.ndarray, fh: int, fw: int, stride: int, pad: int, fill: float
     return win[:, :, ::stride, ::stride][:, :, :oh, :ow]
 
 
-def _columns(x: np.ndarray, fh: int, fw: int, stride: int, pad: int,
-             out: np.ndarray | None = None) -> np.ndarray:
+def im2col(x: np.ndarray, fh: int, fw: int, stride: int, pad: int,
+           out: np.ndarray | None = None) -> np.ndarray:
     """(N, C, H, W) -> columns (N, C*FH*FW, OH*OW), one copy through stride tricks.
 
     Row k = (c, i, j) of image n holds x[n, c, i + s*oh, j + s*ow] for every output position,
@@ -55,9 +55,9 @@ def _columns(x: np.ndarray, fh: int, fw: int, stride: int, pad: int,
     return out
 
 
-def _add_columns(cols: np.ndarray, x_shape: tuple[int, int, int, int], fh: int, fw: int,
-                 stride: int, pad: int) -> np.ndarray:
-    """Adjoint of :func:`_columns`: columns (N, C*FH*FW, OH*OW) -> (N, C, H, W), overlaps add up.
+def col2im(cols: np.ndarray, x_shape: tuple[int, int, int, int], fh: int, fw: int,
+           stride: int, pad: int) -> np.ndarray:
+    """Adjoint of :func:`im2col`: columns (N, C*FH*FW, OH*OW) -> (N, C, H, W), overlaps add up.
 
     One strided add per filter offset (FH*FW of them), each over the whole batch.
     """
@@ -69,20 +69,6 @@ def _add_columns(cols: np.ndarray, x_shape: tuple[int, int, int, int], fh: int, 
         for j in range(fw):
             img[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride] += cols[:, :, i, j]
     return img[:, :, pad:pad + h, pad:pad + w]
-
-
-def im2col(x: np.ndarray, fh: int, fw: int, stride: int = 1, pad: int = 0) -> np.ndarray:
-    """(N, C, H, W) -> (N*OH*OW, C*FH*FW): one row per output position, columns C-FH-FW."""
-    cols = _columns(x, fh, fw, stride, pad)                       # (N, K, P)
-    return cols.transpose(0, 2, 1).reshape(-1, cols.shape[1])
-
-
-def col2im(col: np.ndarray, x_shape: tuple[int, int, int, int], fh: int, fw: int,
-           stride: int = 1, pad: int = 0) -> np.ndarray:
-    """Inverse of :func:`im2col` for gradients: overlapping windows add up. -> (N, C, H, W)."""
-    n = x_shape[0]
-    cols = col.reshape(n, -1, col.shape[1]).transpose(0, 2, 1)     # (N, K, P)
-    return _add_columns(cols, x_shape, fh, fw, stride, pad)
 
 
 class Convolution:
@@ -111,7 +97,7 @@ class Convolution:
         if self._cols is None or self._cols.shape != (n, k + 1, p) or self._cols.dtype != x.dtype:
             self._cols = np.empty((n, k + 1, p), x.dtype)
             self._cols[:, k] = 1
-        _columns(x, fh, fw, self.stride, self.pad, out=self._cols[:, :k])
+        im2col(x, fh, fw, self.stride, self.pad, out=self._cols[:, :k])
         return self._cols
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -133,7 +119,7 @@ class Convolution:
             return None
         dcols = np.matmul(self.W.reshape(fn, -1).T, dout)              # (N, K, P)
         _, _, fh, fw = self.W.shape
-        return _add_columns(dcols, self._x_shape, fh, fw, self.stride, self.pad)
+        return col2im(dcols, self._x_shape, fh, fw, self.stride, self.pad)
 
 
 class Pooling:

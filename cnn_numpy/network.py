@@ -178,6 +178,3 @@ class SimpleConvNet:
         conv, hidden, out = self._param_layers
         grads = {"W1": conv.dW, "b1": conv.db, "W2": hidden.dW, "b2": hidden.db, "W3": out.dW, "b3": out.db}
         return loss, grads
-
-    def accuracy(self, x: np.ndarray, labels: np.ndarray, batch_size: int = 1000) -> float:
-        return float(np.mean(self.predict_proba(x, batch_size).argmax(axis=1) == labels))
