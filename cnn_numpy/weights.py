@@ -89,7 +89,7 @@ def load_weights(path: Path | str | None = None) -> tuple[SimpleConvNet, dict]:
         if "architecture" in meta:
             config = ConvNetConfig.from_dict(meta["architecture"])
         else:   # no metadata: the shipped architecture with the hidden size the file implies
-            config = ConvNetConfig(hidden=int(params["W2"].shape[1]) if "W2" in params else 256)
+            config = ConvNetConfig(hidden=int(params["W2"].shape[1]) if "W2" in params else ConvNetConfig().hidden)
         for name, array in params.items():
             if name in PARAM_NAMES and not np.issubdtype(array.dtype, np.floating):
                 raise ValueError(f"parameter {name} has dtype {array.dtype}, expected floats")

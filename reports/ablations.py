@@ -47,7 +47,7 @@ FACTORS: dict[str, tuple[str, ...]] = {      # the first value of each is the de
     "pool": ("max", "avg", "none"),
     "filters": ("30", "10", "60"),
     "kernel": ("5", "3", "7"),
-    "hidden": ("256", "50", "100"),
+    "hidden": ("512", "100", "256"),
     "dropout": ("0.3", "0", "0.5"),
     "optimizer": ("adam", "sgd", "momentum"),
     "activation": ("relu", "sigmoid", "tanh"),
@@ -187,7 +187,7 @@ def to_markdown(results: list[dict], budget: Budget, command: str, chart: str) -
     return f"""# Ablations of the CNN
 
 One factor at a time around the default configuration, that of `python main.py train`
-(Conv 30×5×5 - ReLU - max pool - Affine 256 - ReLU - dropout 0.3 - Affine 10, Adam, augmentation on, weight average).
+(Conv 30×5×5 - ReLU - max pool - Affine 512 - ReLU - dropout 0.3 - Affine 10, Adam, augmentation on, weight average).
 
 - Budget of every run: seed {SEED}, {budget.epochs} epochs on the first {budget.train_size:,} MNIST training images
   plus the slashed zeros `main.py train` adds (fraction {budget.styles:g}); batch 100; cosine learning rate

@@ -163,7 +163,7 @@ def test_ablations_end_to_end_and_cached(tmp_path, data_dir, unipen_dir, monkeyp
     assert ablations.main(argv) == 0
     readme = (out / "README.md").read_text()
     assert [line.split(" | ")[0][2:] for line in readme.splitlines() if line.startswith("| ")][1:] == \
-        ["default", "hidden=50", "hidden=100"]
+        ["default", "hidden=100", "hidden=256"]
     assert (out / "ablations.png").stat().st_size > 1000
     assert "    python -m reports.ablations --only hidden --budget-epochs 1" in readme
     assert len(list((out / "cache").glob("*.json"))) == 3
