@@ -155,11 +155,13 @@ def load_data(quick: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
 def torch_twin(net: SimpleConvNet) -> torch.nn.Sequential:
     """The same network in PyTorch (dropout included if the config has it), with ``net``'s
     initial parameters."""
-    hidden = [torch.nn.Linear(4320, 256), torch.nn.ReLU()]
+    cfg = net.config
+    hidden = [torch.nn.Linear(cfg.flat_size, cfg.hidden), torch.nn.ReLU()]
     if net.config.dropout > 0:
         hidden.append(torch.nn.Dropout(net.config.dropout))
-    model = torch.nn.Sequential(torch.nn.Conv2d(1, 30, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-                                torch.nn.Flatten(), *hidden, torch.nn.Linear(256, 10))
+    model = torch.nn.Sequential(torch.nn.Conv2d(cfg.input_shape[0], cfg.filter_num, cfg.filter_size),
+                                torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                                torch.nn.Flatten(), *hidden, torch.nn.Linear(cfg.hidden, cfg.classes))
     conv, first, last = (m for m in model if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)))
     p = net.params
     with torch.no_grad():
