@@ -13,7 +13,7 @@ import numpy as np
 
 from .files import write_text
 from .mnist import MnistError, content_sha256, load_mnist, resolve_data_dir, to_input
-from .unipen import UnipenMissingError
+from .pen_digits import UnipenMissingError
 from .weights import DEFAULT_WEIGHTS, WeightsError, load_weights, save_weights
 
 MACHINE_OPTIONS = ("--data-dir", "--unipen-dir")   # left out of commands printed under figures
@@ -146,9 +146,9 @@ def ship(net, args, rows: list[dict], minutes: float) -> None:
         "mnist_test": scores[0].to_dict(),
     }
     if os.environ.get("HDR_UNIPEN_DIR"):
+        from .pen_digits import load_pen_digits
         from .real_writers import evaluate_real_writers
         from .recognizer import Recognizer
-        from .unipen import load_pen_digits
         real = evaluate_real_writers(Recognizer(net), load_pen_digits())
         scores.append(real.scores)
         meta["real_writers_dev"] = {**real.scores.to_dict(), "per_source": real.per_source,
@@ -197,9 +197,9 @@ def cmd_evaluate(args) -> int:
 def cmd_evaluate_real(args) -> int:
     from .evaluate import confusion_matrix, format_table
     from .figures import plot_confusion, plot_mistakes
+    from .pen_digits import load_pen_digits
     from .real_writers import evaluate_real_writers
     from .recognizer import Recognizer
-    from .unipen import load_pen_digits
     recognizer = Recognizer.from_weights(args.weights)
     digits = load_pen_digits(args.unipen_dir)
     started = time.perf_counter()

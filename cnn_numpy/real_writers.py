@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .evaluate import Scores
+from .pen_digits import PenDigits, render_all
 from .recognizer import Recognizer
-from .unipen import PenDigits, render_all
 
 
 @dataclass

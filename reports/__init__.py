@@ -21,8 +21,13 @@ from cnn_numpy.cli import printable_command
 from cnn_numpy.evaluate import Scores
 from cnn_numpy.files import write_text  # noqa: F401  (re-exported for the reports)
 from cnn_numpy.mnist import MnistError, load_mnist, to_input
+from cnn_numpy.pen_digits import (
+    PenDigits,
+    UnipenMissingError,
+    load_pen_digits,
+    render_all,
+)
 from cnn_numpy.preprocess import preprocess
-from cnn_numpy.unipen import PenDigits, UnipenMissingError, load_pen_digits, render_all
 from cnn_numpy.weights import WeightsError
 
 REAL_WRITERS = "real writers (dev)"

@@ -25,9 +25,9 @@ import numpy as np
 
 from cnn_numpy.figures import pyplot, save_figure
 from cnn_numpy.network import ConvNetConfig
+from cnn_numpy.pen_digits import PenDigits
 from cnn_numpy.styles import synthesize_styles
 from cnn_numpy.train import TrainConfig, train
-from cnn_numpy.unipen import PenDigits
 
 from . import (
     RealWriters,

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from cnn_numpy.network import ConvNetConfig, SimpleConvNet
+from cnn_numpy.pen_digits import load_pen_digits
 from cnn_numpy.real_writers import evaluate_real_writers
 from cnn_numpy.recognizer import Recognizer
 from cnn_numpy.train import TrainConfig
-from cnn_numpy.unipen import load_pen_digits
 from cnn_numpy.weights import save_weights
 from reports import (
     RealWriters,
