@@ -17,8 +17,9 @@ it for both before NumPy loads). Measured:
 NumPy and PyTorch take turns (20 training steps, one inference batch of 1,000, 100 latency
 calls at a time, the order reversed every other turn, a pause before each turn) so that both
 see the same machine load. Throughputs are medians over the turns; each ratio is the median
-of the ratios of back-to-back turns (``--rounds`` rounds of them). MNIST comes from $HDR_DATA_DIR (default
-/work/shared/mnist here); without it the timings use random images (noted in the output).
+of the ratios of back-to-back turns (``--rounds`` rounds of them). MNIST is found as by every
+command (--data-dir is not offered: $HDR_DATA_DIR, else the user cache); without it the timings
+use random images (noted in the output).
 PyTorch is a benchmark-only dependency (requirements-bench.txt); the app never imports it.
 
 The figures come last, one per line, ``name: value unit``.
@@ -38,7 +39,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = "/work/shared/mnist"
 BATCH = 100          # training batch
 CHUNK = 20           # training steps per turn
 SETTLE = 0.2         # seconds of pause before each turn
@@ -62,7 +62,6 @@ ARGS = parse_args()
 if ARGS.threads:                                  # before NumPy loads OpenBLAS
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(ARGS.threads)
-os.environ.setdefault("HDR_DATA_DIR", DEFAULT_DATA)
 sys.path.insert(0, str(ROOT))
 
 import numpy as np
