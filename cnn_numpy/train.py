@@ -61,9 +61,7 @@ class History:
 
 
 def evaluate_loss_acc(net: SimpleConvNet, x: np.ndarray, y: np.ndarray, batch: int = 1000) -> tuple[float, float]:
-    """Mean loss and accuracy over (x, y) in batches."""
-    if len(x) == 0:
-        return float("nan"), float("nan")
+    """Mean loss and accuracy over (x, y) in batches (x not empty)."""
     losses, hits = [], 0
     for i in range(0, len(x), batch):
         logits = net.forward(x[i:i + batch])
@@ -160,13 +158,14 @@ def train(cfg: TrainConfig, x_train: np.ndarray, y_train: np.ndarray, x_val: np.
             bar.update(step + 1, f"loss {loss:.4f}")
         bar.close()
         seconds = time.perf_counter() - started
-        val_loss, val_acc = evaluate_loss_acc(final, x_val, y_val)
+        val_loss, val_acc = evaluate_loss_acc(final, x_val, y_val) if len(x_val) else (None, None)
         history.add(epoch=epoch + 1, train_loss=loss_sum / len(x_train), train_acc=hits / len(x_train),
                     val_loss=val_loss, val_acc=val_acc, lr=lr, seconds=round(seconds, 2))
         save_checkpoint(ckpt, net, optimizer, epoch + 1, cfg, history, average)
         history.write(out_dir)
+        val_text = "no validation split" if val_loss is None else f"val loss {val_loss:.4f} acc {val_acc:.4f}"
         log(f"epoch {epoch + 1}/{cfg.epochs}: train loss {loss_sum / len(x_train):.4f} "
-            f"acc {hits / len(x_train):.4f} | val loss {val_loss:.4f} acc {val_acc:.4f} | {seconds:.1f} s")
+            f"acc {hits / len(x_train):.4f} | {val_text} | {seconds:.1f} s")
     plot_curves(history.rows, out_dir / "curves.png")
     return final, history
 
@@ -177,10 +176,10 @@ def plot_curves(rows: list[dict], path: Path, caption: str = "") -> None:
         return
     epochs = [r["epoch"] for r in rows]
     fig, (ax1, ax2) = pyplot().subplots(1, 2, figsize=(10, 4))
-    for key, label in (("train_loss", "training"), ("val_loss", "validation")):
-        ax1.plot(epochs, [r[key] for r in rows], marker="o", label=label)
-    for key, label in (("train_acc", "training"), ("val_acc", "validation")):
-        ax2.plot(epochs, [r[key] for r in rows], marker="o", label=label)
+    sets = (("train", "training"), ("val", "validation")) if rows[0]["val_loss"] is not None else (("train", "training"),)
+    for prefix, label in sets:
+        ax1.plot(epochs, [r[f"{prefix}_loss"] for r in rows], marker="o", label=label)
+        ax2.plot(epochs, [r[f"{prefix}_acc"] for r in rows], marker="o", label=label)
     ax1.set(xlabel="epoch", ylabel="cross-entropy loss", title="Loss")
     ax2.set(xlabel="epoch", ylabel="accuracy", title="Accuracy")
     for ax in (ax1, ax2):

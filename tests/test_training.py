@@ -82,6 +82,14 @@ def test_ctrl_c_then_resume_reproduces_the_uninterrupted_run(tmp_path):
         np.testing.assert_array_equal(resumed.params[k], v)
 
 
+def test_training_without_a_validation_split_logs_null(tmp_path):
+    x, y = toy_data(100)
+    _, history = train(TrainConfig(epochs=1, net=SMALL), x, y, x[:0], y[:0], tmp_path, log=quiet)
+    assert history.rows[0]["val_loss"] is None and history.rows[0]["val_acc"] is None
+    assert "NaN" not in (tmp_path / "log.json").read_text()
+    assert (tmp_path / "curves.png").stat().st_size > 0
+
+
 def test_resume_with_other_settings_is_refused(tmp_path):
     x, y = toy_data()
     train(TrainConfig(epochs=1, seed=5, net=SMALL), x[:200], y[:200], x[200:], y[200:], tmp_path, log=quiet)
