@@ -6,7 +6,7 @@ the lines in input order. Only a bounded window of chunks is in flight, so memor
 grow with the number of files. Small inputs are handled in-process (no pool start-up).
 
 For throughput, BLAS should run single-threaded in this process (OPENBLAS_NUM_THREADS=1 before
-numpy is imported, as main.py sets for ``predict``): the workers already use every core, and
+numpy is imported, as main.py sets by default): the workers already use every core, and
 a multi-threaded BLAS spinning against them costs about a third of the throughput.
 """
 from __future__ import annotations
@@ -94,8 +94,7 @@ def format_error(error: ImageFileError, as_json: bool) -> str:
 
 def _flush(recognizer: Recognizer, items: list[tuple[Path, Loaded]], as_json: bool) -> int:
     """Run the network once over the inputs among ``items`` and write their lines. -> failures."""
-    inputs = [x for _, x in items if isinstance(x, np.ndarray)]
-    recs = iter(recognizer.recognize_inputs(np.stack(inputs)) if inputs else [])
+    recs = iter(recognizer.recognize_prepared([x for _, x in items if not isinstance(x, ImageFileError)]))
     failures = 0
     for path, loaded in items:
         if isinstance(loaded, ImageFileError):
@@ -106,7 +105,7 @@ def _flush(recognizer: Recognizer, items: list[tuple[Path, Loaded]], as_json: bo
                 continue
             line = format_error(loaded, True)
         else:
-            line = format_line(path, next(recs) if loaded is not None else Recognition.blank(), as_json)
+            line = format_line(path, next(recs), as_json)
         sys.stdout.write(line + "\n")
     return failures
 

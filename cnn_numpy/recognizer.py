@@ -63,15 +63,19 @@ class Recognizer:
     def recognize_input(self, x: np.ndarray) -> Recognition:
         return self.recognize_inputs(x[None])[0]
 
-    def recognize_batch(self, images: list[Image.Image]) -> list[Recognition]:
-        """Pictures of digits (any size and mode) -> one Recognition each, in one network pass."""
-        inputs = [preprocess(im) for im in images]
+    def recognize_prepared(self, inputs: list[np.ndarray | None]) -> list[Recognition]:
+        """Preprocessed inputs ((28, 28), or None for a blank image) -> one Recognition each,
+        in one network pass."""
         present = [i for i, x in enumerate(inputs) if x is not None]
-        out = [Recognition.blank() for _ in images]
+        out = [Recognition.blank() for _ in inputs]
         if present:
             for i, rec in zip(present, self.recognize_inputs(np.stack([inputs[i] for i in present]))):
                 out[i] = rec
         return out
+
+    def recognize_batch(self, images: list[Image.Image]) -> list[Recognition]:
+        """Pictures of digits (any size and mode) -> one Recognition each, in one network pass."""
+        return self.recognize_prepared([preprocess(im) for im in images])
 
     def recognize(self, image: Image.Image) -> Recognition:
         return self.recognize_batch([image])[0]
