@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from .preprocess import normalize_ink
+from .preprocess import normalize_ink, stroke_width
 
 SCALE = 4   # draw at 112 x 112
 
@@ -26,11 +26,9 @@ def _ink_box(a: np.ndarray) -> tuple[int, int, int, int]:
 
 
 def _stroke_width(x28: np.ndarray) -> float:
-    """Pen width of an MNIST digit in 28-px units: ink area / skeleton length (approx.)."""
-    area = float((x28 > 0.5).sum())
-    length = max(1.0, float(((x28[:, 1:] > 0.5) != (x28[:, :-1] > 0.5)).sum() +
-                            ((x28[1:] > 0.5) != (x28[:-1] > 0.5)).sum()) / 2)
-    return float(np.clip(area / length, 1.2, 4.0))
+    """Pen width of an MNIST digit in 28-px units (preprocessing's estimate, kept in 1.2-4)."""
+    gray = Image.fromarray((x28 * 255).round().astype(np.uint8), "L")
+    return float(np.clip(stroke_width(gray), 1.2, 4.0))
 
 
 def _draw(x28: np.ndarray, lines: list[tuple[float, float, float, float]], width: float) -> np.ndarray | None:
