@@ -133,6 +133,8 @@ def train(cfg: TrainConfig, x_train: np.ndarray, y_train: np.ndarray, x_val: np.
             average.load_state(opt_state)
         history.rows = rows
         log(f"resuming from {ckpt} after epoch {start}")
+    elif resume:
+        log(f"no checkpoint in {out_dir}: starting from the beginning")
     y_train = y_train.astype(np.int64)
     y_val = y_val.astype(np.int64)
     steps_per_epoch = -(-len(x_train) // cfg.batch_size)

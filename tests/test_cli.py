@@ -56,6 +56,11 @@ def test_missing_mnist_says_how_to_get_it(tmp_path, capsys):
     assert "download-mnist" in err and str(tmp_path) in err
 
 
+def test_train_refuses_zero_epochs(mnist_dir):
+    with pytest.raises(SystemExit, match="at least 1"):
+        main(["train", "--epochs", "0", "--data-dir", str(mnist_dir)])
+
+
 def test_bad_weights_give_one_line_and_exit_2(tmp_path, capsys):
     bad = tmp_path / "w.npz"
     bad.write_bytes(b"not a zip")

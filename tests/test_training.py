@@ -90,6 +90,14 @@ def test_training_without_a_validation_split_logs_null(tmp_path):
     assert (tmp_path / "curves.png").stat().st_size > 0
 
 
+def test_resume_without_a_checkpoint_says_so_and_starts_fresh(tmp_path):
+    x, y = toy_data(100)
+    lines = []
+    _, history = train(TrainConfig(epochs=1, net=SMALL), x, y, x[:20], y[:20], tmp_path, resume=True,
+                       log=lines.append)
+    assert "no checkpoint" in lines[0] and len(history.rows) == 1
+
+
 def test_resume_with_other_settings_is_refused(tmp_path):
     x, y = toy_data()
     train(TrainConfig(epochs=1, seed=5, net=SMALL), x[:200], y[:200], x[200:], y[200:], tmp_path, log=quiet)
