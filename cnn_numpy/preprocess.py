@@ -21,7 +21,7 @@ A thin 1 stays thin: width is never stretched to fill the 20 px box.
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
 
 BOX, FIELD = 20, 28          # MNIST: digit fitted in 20x20, centred by mass in 28x28
 NOISE_FRACTION = 0.25        # ink below this fraction of the peak is noise
@@ -40,7 +40,7 @@ def ink_image(image: Image.Image) -> Image.Image:
         rgba = image.convert("RGBA")
         alpha = rgba.getchannel("A")
         if np.median(_border(np.asarray(alpha))) < 128:     # transparent background: alpha is the ink
-            return _clean(alpha, inverted=False)
+            return _clean(alpha)
         image = rgba.convert("RGB")
     if image.mode in HIGH_BIT_MODES:
         arr = np.asarray(image, dtype=np.float32)
@@ -48,22 +48,24 @@ def ink_image(image: Image.Image) -> Image.Image:
         arr = (arr - lo) * (255.0 / (hi - lo)) if hi > lo else np.zeros_like(arr)
         gray = Image.fromarray(arr.round().astype(np.uint8), "L")
     else:
-        gray = image.convert("L")
-    return _clean(gray, inverted=np.median(_border(np.asarray(gray))) > 127)   # light paper: invert
+        gray = image if image.mode == "L" else image.convert("L")
+    return _clean(gray, detect_paper=True)
 
 
 def _border(arr: np.ndarray) -> np.ndarray:
     return np.concatenate([arr[0], arr[-1], arr[:, 0], arr[:, -1]])
 
 
-def _clean(gray: Image.Image, inverted: bool) -> Image.Image:
-    """One lookup table: invert if needed, subtract the background (border median), stretch to
-    0..255 and clear everything below the noise floor."""
+def _clean(gray: Image.Image, detect_paper: bool = False) -> Image.Image:
+    """One lookup table: invert if needed (with ``detect_paper``, a light border means dark ink
+    on light paper), subtract the background (border median), stretch to 0..255 and clear
+    everything below the noise floor."""
     values = np.arange(256, dtype=np.float32)
+    border = float(np.median(_border(np.asarray(gray))))
+    inverted = detect_paper and border > 127
     if inverted:
         values = 255 - values
-    arr = np.asarray(gray)
-    background = float(np.median(_border(values[arr] if inverted else arr)))
+    background = 255 - border if inverted else border
     lo, hi = gray.getextrema()
     peak = max(values[lo], values[hi]) - background
     if peak < MIN_INK * 255:
@@ -135,10 +137,23 @@ def _thicken_thin_strokes(crop: Image.Image) -> Image.Image:
     big = crop.resize((max(1, round(crop.width * scale)), max(1, round(crop.height * scale))),
                       Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR)
     k = 2 * round((MIN_STROKE - width) * factor / 2) + 1      # odd kernel adding the missing width
-    pad = Image.new("L", (big.width + 2 * k, big.height + 2 * k), 0)
-    pad.paste(big, (k, k))
-    grown = pad.filter(ImageFilter.MaxFilter(k))
+    grown = Image.fromarray(max_filter(np.asarray(big), k), "L")
     return grown.crop(grown.getbbox())
+
+
+def max_filter(a: np.ndarray, k: int) -> np.ndarray:
+    """k x k maximum filter (k odd) of a 2-D array, zero outside, grown by k // 2 on every side so
+    nothing is cut off. A square window's maximum is separable: rows, then columns."""
+    r = k // 2
+    pad = np.zeros((a.shape[0] + 4 * r, a.shape[1] + 4 * r), a.dtype)
+    pad[2 * r:2 * r + a.shape[0], 2 * r:2 * r + a.shape[1]] = a
+    wide = pad[:, :pad.shape[1] - 2 * r].copy()
+    for d in range(1, k):
+        np.maximum(wide, pad[:, d:d + wide.shape[1]], out=wide)
+    out = wide[:wide.shape[0] - 2 * r].copy()
+    for d in range(1, k):
+        np.maximum(out, wide[d:d + out.shape[0]], out=out)
+    return out
 
 
 def normalize(ink: Image.Image) -> np.ndarray | None:
@@ -149,13 +164,11 @@ def normalize(ink: Image.Image) -> np.ndarray | None:
     ink = ink.crop(ink.getbbox())
     if MIN_STROKE:
         ink = _thicken_thin_strokes(ink)
-    left, top, right, bottom = 0, 0, *ink.size
-    w, h = right - left, bottom - top
+    w, h = ink.size
     scale = BOX / max(h, w)
     new_w, new_h = max(1, round(w * scale)), max(1, round(h * scale))
     method = Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR
-    small = np.asarray(ink.crop((left, top, right, bottom)).convert("F").resize((new_w, new_h), method),
-                       dtype=np.float32)
+    small = np.asarray(ink.convert("F").resize((new_w, new_h), method), dtype=np.float32)
     small = np.clip(small / max(float(small.max()), 1e-6), 0.0, 1.0)
     mass = small.sum()
     cy = float(small.sum(axis=1) @ np.arange(new_h, dtype=np.float32) / mass)
@@ -170,7 +183,7 @@ def normalize(ink: Image.Image) -> np.ndarray | None:
 def normalize_ink(ink: np.ndarray) -> np.ndarray | None:
     """Float ink map (H, W) in [0, 1] (ink = 1) -> (28, 28) input, or None if blank."""
     gray = Image.fromarray((np.clip(ink, 0, 1) * 255).round().astype(np.uint8), "L")
-    return normalize(_clean(gray, inverted=False))
+    return normalize(_clean(gray))
 
 
 def preprocess(image: Image.Image) -> np.ndarray | None:

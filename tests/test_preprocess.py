@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageOps
 
-from cnn_numpy.preprocess import normalize_ink, preprocess
+from cnn_numpy.preprocess import max_filter, normalize_ink, preprocess
 from cnn_numpy.strokes import draw_strokes, fit_strokes
 
 # A "2": a hook, a diagonal and a base, in arbitrary units (y downward).
@@ -108,3 +108,14 @@ def test_thin_one_stays_thin():
 def test_normalize_ink_agrees_with_preprocess():
     img = canvas(150, (120, 160))
     np.testing.assert_allclose(normalize_ink(np.asarray(img, np.float32) / 255), preprocess(img), atol=1 / 255)
+
+
+@pytest.mark.parametrize("k", [1, 3, 5, 9])
+def test_max_filter_matches_a_naive_loop(k):
+    a = (np.random.default_rng(k).random((13, 17)) * 255 * (np.random.default_rng(k + 1).random((13, 17)) > 0.8))
+    a = a.astype(np.uint8)
+    r = k // 2
+    zero_padded = np.pad(a, 2 * r)
+    naive = np.array([[zero_padded[i:i + k, j:j + k].max() for j in range(a.shape[1] + 2 * r)]
+                      for i in range(a.shape[0] + 2 * r)], np.uint8)
+    np.testing.assert_array_equal(max_filter(a, k), naive)
