@@ -13,6 +13,7 @@ import numpy as np
 
 from .files import write_text
 from .mnist import MnistError, content_sha256, load_mnist, resolve_data_dir, to_input
+from .network import ConvNetConfig
 from .pen_digits import UnipenMissingError
 from .weights import DEFAULT_WEIGHTS, WeightsError, load_weights, save_weights
 
@@ -45,8 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--lr", type=float, default=1e-3, help="peak learning rate (cosine schedule)")
     tr.add_argument("--optimizer", choices=("sgd", "momentum", "adam"), default="adam")
     tr.add_argument("--weight-decay", type=float, default=0.0, help="L2 weight decay")
-    tr.add_argument("--hidden", type=int, default=512, help="hidden units of the first Affine layer")
-    tr.add_argument("--dropout", type=float, default=0.3, help="dropout rate after the hidden layer")
+    tr.add_argument("--hidden", type=int, default=ConvNetConfig.hidden, help="hidden units of the first Affine layer (default: %(default)s)")
+    tr.add_argument("--dropout", type=float, default=ConvNetConfig.dropout, help="dropout rate after the hidden layer (default: %(default)s)")
     tr.add_argument("--seed", type=int, default=0)
     tr.add_argument("--average", type=float, default=0.999, metavar="DECAY",
                     help="validate and ship an exponential moving average of the weights (0: off)")
@@ -94,7 +95,6 @@ def cmd_predict(args) -> int:
 
 
 def cmd_train(args) -> int:
-    from .network import ConvNetConfig
     from .train import TrainConfig, train
     if args.epochs < 1 or args.batch_size < 1:
         raise SystemExit("--epochs and --batch-size must be at least 1")

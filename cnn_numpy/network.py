@@ -1,7 +1,7 @@
 """SimpleConvNet: Conv - act - Pool - Affine - act - [Dropout] - Affine - Softmax.
 
 The shipped network is Conv(30 filters, 5x5, stride 1, pad 0) - ReLU - MaxPool 2x2 -
-Affine(4320 -> 512) - ReLU - Affine(512 -> 10) - Softmax. Other settings of
+Affine(4320 -> 1024) - ReLU - Affine(1024 -> 10) - Softmax. Other settings of
 :class:`ConvNetConfig` exist for the ablation studies.
 
 Shapes through the shipped network (N images), every array float32 and C-contiguous:
@@ -11,7 +11,7 @@ Shapes through the shipped network (N images), every array float32 and C-contigu
     pool   (N, 30, 12, 12) max pooling, then ReLU (the same values and gradients as ReLU
                            then pooling, on a quarter of the values)
                            -> flattened channel-row-column to (N, 4320)
-    hidden (N, 512)
+    hidden (N, 1024)
     logits (N, 10)
 """
 from __future__ import annotations
@@ -40,9 +40,11 @@ ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
 class ConvNetConfig:
     """Hyper-parameters of the architecture. Defaults are the shipped network.
 
-    hidden=512 and dropout=0.3 are the shipped recipe: chosen on the validation split (5,000
-    training images held out, 30 epochs: 512 units 99.56 %, 256 units 99.44 %);
-    docs/ablations/README.md measures the alternatives. Dropout is identity at inference.
+    hidden=1024 and dropout=0.1 are the shipped recipe, chosen on the validation split (5,000
+    training images held out, 30 epochs; accuracy, loss): 256 units 99.44 %, 512 units 99.56 %
+    (0.0152), 1024 units 99.62 % (0.0130), 1024 units with dropout 0.1 instead of 0.3 99.62 %
+    (0.0125). docs/ablations/README.md measures the alternatives at a short budget.
+    Dropout is identity at inference.
     """
     input_shape: tuple[int, int, int] = (1, 28, 28)
     filter_num: int = 30
@@ -50,9 +52,9 @@ class ConvNetConfig:
     stride: int = 1
     pad: int = 0
     pool: str = "max"          # "max", "avg" or "none"
-    hidden: int = 512
+    hidden: int = 1024
     activation: str = "relu"   # "relu", "sigmoid" or "tanh"
-    dropout: float = 0.3
+    dropout: float = 0.1
     classes: int = 10
 
     def __post_init__(self):

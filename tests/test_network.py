@@ -11,8 +11,8 @@ from cnn_numpy.network import ConvNetConfig, SimpleConvNet
 def test_shipped_architecture_shapes():
     net = SimpleConvNet(ConvNetConfig(), seed=0)
     shapes = {k: v.shape for k, v in net.params.items()}
-    assert shapes == {"W1": (30, 1, 5, 5), "b1": (30,), "W2": (4320, 512), "b2": (512,),
-                      "W3": (512, 10), "b3": (10,)}
+    assert shapes == {"W1": (30, 1, 5, 5), "b1": (30,), "W2": (4320, 1024), "b2": (1024,),
+                      "W3": (1024, 10), "b3": (10,)}
     assert all(v.dtype == np.float32 for v in net.params.values())
     probs = net.predict_proba(np.random.default_rng(0).random((3, 1, 28, 28), np.float32))
     assert probs.shape == (3, 10) and probs.dtype == np.float32

@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -145,13 +146,15 @@ def test_compare_models(tmp_path, data_dir, unipen_dir):
     assert "--data-dir" not in text
 
 
-def test_ablation_runs_are_one_factor_from_the_default():
+def test_ablation_runs_are_one_factor_from_the_reference():
     runs = ablations.select_runs()
-    assert len(runs) == 16 and len({r.name for r in runs}) == 16 and runs[0].name == "default"
-    assert ablations.train_config(runs[0], 3) == TrainConfig(epochs=3)
+    assert len(runs) == 17 and len({r.name for r in runs}) == 17 and runs[0].name == "reference"
+    reference = ablations.train_config(runs[0], 3)
+    assert reference == TrainConfig(epochs=3, net=replace(ConvNetConfig(), hidden=512, dropout=0.3))
+    assert ablations.train_config(ablations.Run("hidden", "1024"), 3).net.hidden == 1024
     for run in runs[1:]:
         changed = ablations.train_config(run, 3)
-        assert changed != TrainConfig(epochs=3), run.name
+        assert changed != reference, run.name
     with pytest.raises(ValueError, match="unknown factor"):
         ablations.select_runs(["pooling"])
 
@@ -163,10 +166,10 @@ def test_ablations_end_to_end_and_cached(tmp_path, data_dir, unipen_dir, monkeyp
     assert ablations.main(argv) == 0
     readme = (out / "README.md").read_text()
     assert [line.split(" | ")[0][2:] for line in readme.splitlines() if line.startswith("| ")][1:] == \
-        ["default", "hidden=100", "hidden=256"]
+        ["reference", "hidden=100", "hidden=256", "hidden=1024"]
     assert (out / "ablations.png").stat().st_size > 1000
     assert "    python -m reports.ablations --only hidden --budget-epochs 1" in readme
-    assert len(list((out / "cache").glob("*.json"))) == 3
+    assert len(list((out / "cache").glob("*.json"))) == 4
 
     def no_training(*args, **kwargs):
         raise AssertionError("a cached run was trained again")
