@@ -46,8 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--lr", type=float, default=1e-3, help="peak learning rate (cosine schedule)")
     tr.add_argument("--optimizer", choices=("sgd", "momentum", "adam"), default="adam")
     tr.add_argument("--weight-decay", type=float, default=0.0, help="L2 weight decay")
-    tr.add_argument("--hidden", type=int, default=ConvNetConfig.hidden, help="hidden units of the first Affine layer (default: %(default)s)")
-    tr.add_argument("--dropout", type=float, default=ConvNetConfig.dropout, help="dropout rate after the hidden layer (default: %(default)s)")
+    tr.add_argument("--hidden", type=int, default=ConvNetConfig.hidden,
+                    help="hidden units of the first Affine layer (default: %(default)s)")
+    tr.add_argument("--dropout", type=float, default=ConvNetConfig.dropout,
+                    help="dropout rate after the hidden layer (default: %(default)s)")
     tr.add_argument("--seed", type=int, default=0)
     tr.add_argument("--average", type=float, default=0.999, metavar="DECAY",
                     help="validate and ship an exponential moving average of the weights (0: off)")
