@@ -1,6 +1,6 @@
 """Speed of the NumPy SimpleConvNet side by side with the identical network in PyTorch (CPU).
 
-    python bench/benchmark.py [--iterations 200] [--rounds 3] [--threads N] [--quick]
+    python -m bench.benchmark [--iterations 200] [--rounds 3] [--threads N] [--quick]
 
 One run, same machine, same batches (batch 100, float32), same thread count for both: NumPy's
 OpenBLAS thread count is read from the library and PyTorch is set to it (``--threads`` sets
@@ -36,9 +36,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 BATCH = 100          # training batch
 CHUNK = 20           # training steps per turn
 SETTLE = 0.2         # seconds of pause before each turn
@@ -62,21 +60,20 @@ ARGS = parse_args()
 if ARGS.threads:                                  # before NumPy loads OpenBLAS
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(ARGS.threads)
-sys.path.insert(0, str(ROOT))
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from cnn_numpy.augment import AugmentConfig, augment_batch
-from cnn_numpy.evaluate import evaluate_mnist_test
-from cnn_numpy.mnist import MnistError, load_mnist, to_input
-from cnn_numpy.network import SimpleConvNet
-from cnn_numpy.optimizers import Adam
-from cnn_numpy.recognizer import Recognizer
-from cnn_numpy.strokes import render_digit
-from cnn_numpy.weights import DEFAULT_WEIGHTS
+from cnn_numpy.data.augment import AugmentConfig, augment_batch
+from cnn_numpy.data.mnist import MnistError, load_mnist, to_input
+from cnn_numpy.data.strokes import render_digit
+from cnn_numpy.evaluation.scores import evaluate_mnist_test
+from cnn_numpy.nn.convnet import SimpleConvNet
+from cnn_numpy.nn.optimizers import Adam
+from cnn_numpy.paths import DEFAULT_WEIGHTS, REPO_ROOT
+from cnn_numpy.recognition.recognizer import Recognizer
 
 LR = 1e-3
 
@@ -218,17 +215,17 @@ def peak_rss_mb(quick: bool, is_mnist: bool) -> tuple[float, str]:
     n = 5000 if quick else 60000
     with tempfile.TemporaryDirectory(prefix="bench_rss_") as out:
         if is_mnist:
-            cmd = [str(ROOT / "main.py"), "train", "--epochs", "1", "--subset", str(n), "--out", out]
+            cmd = [str(REPO_ROOT / "main.py"), "train", "--epochs", "1", "--subset", str(n), "--out", out]
             what = f"python main.py train --epochs 1 --subset {n}"
         else:
-            cmd = ["-c", (f"import sys, numpy as np; sys.path.insert(0, {str(ROOT)!r})\n"
-                          "from cnn_numpy.train import TrainConfig, train\n"
+            cmd = ["-c", ("import numpy as np\n"
+                          "from cnn_numpy.training.trainer import TrainConfig, train\n"
                           f"x = np.random.default_rng(0).random(({n}, 1, 28, 28), dtype=np.float32)\n"
                           f"y = np.arange({n}) % 10\n"
                           f"train(TrainConfig(epochs=1), x, y, x[:1000], y[:1000], {out!r}, log=print)\n")]
-            what = f"cnn_numpy.train.train, 1 epoch of {n} random images"
+            what = f"cnn_numpy.training.trainer.train, 1 epoch of {n} random images"
         proc = subprocess.run([sys.executable, "-c", LAUNCHER, sys.executable, *cmd],
-                              capture_output=True, text=True, cwd=ROOT, check=True)
+                              capture_output=True, text=True, cwd=REPO_ROOT, check=True)
     code, kilobytes = map(int, proc.stdout.split())
     if code != 0:
         raise RuntimeError(f"the training run ({what}) exited with {code}")
@@ -312,18 +309,22 @@ def main() -> int:
 
     # --- single-image latency: network alone (both) and the app's path, taking turns
     if DEFAULT_WEIGHTS.is_file():
-        recognizer, weights = Recognizer.from_weights(), str(DEFAULT_WEIGHTS.relative_to(ROOT))
+        recognizer, weights = Recognizer.from_weights(), str(DEFAULT_WEIGHTS.relative_to(REPO_ROOT))
     else:
         recognizer, weights = Recognizer(SimpleConvNet()), "fresh SimpleConvNet() (no shipped weights)"
     canvas = canvas_image()
-    print(f"app path: 280x280 canvas -> Recognizer.recognize with {weights} -> digit {recognizer.recognize(canvas).digit}")
+
+    def app_path():
+        return recognizer.recognize_images([canvas])[0]
+
+    print(f"app path: 280x280 canvas -> Recognizer.recognize_images with {weights} -> digit {app_path().digit}")
     one, tone = x_test[:1], tx_test[:1]
     blocks, calls = (2, 50) if ARGS.quick else (10, 100)
     np_lat, torch_lat, app_lat_shared = call_medians(
-        [lambda: net.predict_proba(one), lambda: torch_predict(model, tone), lambda: recognizer.recognize(canvas)],
+        [lambda: net.predict_proba(one), lambda: torch_predict(model, tone), app_path],
         blocks, calls)
     set_blas_threads(1)              # as the app runs: main.py gives the GUI and predict one BLAS thread
-    app_lat = call_medians([lambda: recognizer.recognize(canvas)], blocks, calls)[0]
+    app_lat = call_medians([app_path], blocks, calls)[0]
     set_blas_threads(threads)
 
     # --- augmentation of a batch against a training step on it
@@ -333,7 +334,8 @@ def main() -> int:
 
     # --- evaluation of the 10,000 MNIST test images, loading included
     if is_mnist:
-        evaluate = statistics.median(take_turns([lambda: evaluate_mnist_test(net)], 1 if ARGS.quick else 3)[0])
+        runs = take_turns([lambda: evaluate_mnist_test(Recognizer(net))], 1 if ARGS.quick else 3)
+        evaluate = statistics.median(runs[0])
     load_after = os.getloadavg()[0]
 
     # --- peak RSS of a training run

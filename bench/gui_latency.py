@@ -8,7 +8,7 @@ Prints, one per line:
                         reading the test set (in a worker thread)
     score_ui_block_max  longest event-loop block during "Score 100 draws"
 
-Usage: python bench/gui_latency.py [--weights PATH] [--data-dir DIR] [--runs N]
+Usage: python -m bench.gui_latency [--weights PATH] [--data-dir DIR] [--runs N]
 On a busy machine, compare with OPENBLAS_NUM_THREADS=1: multi-threaded BLAS makes these
 tiny inferences wait for busy cores.
 """
@@ -27,15 +27,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gui_drawing import THREE, drag_strokes
 from PIL import Image
 from PyQt5.QtCore import QEvent, QObject, QTimer
 from PyQt5.QtWidgets import QApplication
 
-from cnn_numpy.recognizer import Recognition, Recognizer
-from cnn_numpy.weights import DEFAULT_WEIGHTS
+from bench.gui_drawing import THREE, drag_strokes
+from cnn_numpy.paths import DEFAULT_WEIGHTS
+from cnn_numpy.recognition.recognizer import Recognitions, Recognizer
 from hdr_gui.app import create_application, start
 from hdr_gui.main_window import MainWindow, Mode
 
@@ -54,20 +53,17 @@ class FirstPaint(QObject):
 
 
 class TimedRecognizer:
-    """A Recognizer that records how long each recognize() call takes."""
+    """A Recognizer that records how long each recognize_images() call takes."""
 
     def __init__(self, inner: Recognizer) -> None:
         self._inner = inner
         self.seconds: list[float] = []
 
-    def recognize(self, image: Image.Image) -> Recognition:
+    def recognize_images(self, images: list[Image.Image]) -> Recognitions:
         begin = time.perf_counter()
-        result = self._inner.recognize(image)
+        result = self._inner.recognize_images(images)
         self.seconds.append(time.perf_counter() - begin)
         return result
-
-    def recognize_input(self, x):
-        return self._inner.recognize_input(x)
 
     def recognize_inputs(self, x):
         return self._inner.recognize_inputs(x)

@@ -1,23 +1,25 @@
 """Throughput of ``python main.py predict`` on canvas-like 280x280 PNG digits, decoding included.
 
-    python bench/predict_throughput.py [--n 5000] [--workers N] [--batch-size 256] [--weights P]
+    python -m bench.predict_throughput [--n 5000] [--workers N] [--batch-size 256] [--weights P]
 
 Draws N digits (templates of the ten digits, jittered, random size/position/pen width, as on
-the app's canvas) into a temporary folder, runs the predict engine on the folder in JSON mode
-with output to /dev/null, and prints, one per line at the end:
+the app's canvas) into a temporary folder, runs predict's engine (cnn_numpy.recognition.files,
+decoding workers and batched network passes) on the folder, writing the JSON lines predict
+writes to /dev/null, and prints, one per line at the end:
     images: N
     seconds: S              wall time of the predict engine (weights loading included)
     images_per_second: R
 Before them it prints the CPU time per image (parent + decoding workers), which shows what the
 machine could do when the wall time is distorted by other jobs: about 2 cores / that time.
 
-BLAS is limited to one thread (as ``python main.py predict`` should do): the decoding workers
-already use every core, and a multi-threaded BLAS in the parent would spin against them.
+BLAS is limited to one thread (importing cnn_numpy first sets that default, as for ``python
+main.py predict``): the decoding workers already use every core, and a multi-threaded BLAS in
+the parent would spin against them.
 """
 from __future__ import annotations
 
 import argparse
-import contextlib
+import json
 import math
 import os
 import resource
@@ -26,15 +28,13 @@ import tempfile
 import time
 from pathlib import Path
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):   # before numpy loads
-    os.environ.setdefault(_var, "1")
-
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from cnn_numpy.predict import cmd_predict
-from cnn_numpy.strokes import render_digit
+import cnn_numpy  # noqa: F401  (first: one BLAS thread unless the environment says otherwise)
+from cnn_numpy.data.image_files import ImageFileError, iter_image_paths
+from cnn_numpy.data.strokes import render_digit
+from cnn_numpy.recognition.files import BATCH, recognize_files
+from cnn_numpy.recognition.recognizer import Recognizer
 
 
 def _arc(cx: float, cy: float, rx: float, ry: float, start: float, stop: float) -> np.ndarray:
@@ -82,21 +82,28 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=5000, help="number of images")
     ap.add_argument("--workers", type=int, default=None, help="decoding processes (default: CPU count)")
-    ap.add_argument("--batch-size", type=int, default=256)
+    ap.add_argument("--batch-size", type=int, default=BATCH)
     ap.add_argument("--weights", type=Path, default=None, help="weights .npz (default: the shipped file)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="predict_bench_") as tmp:
         folder = Path(tmp)
         make_digits(folder, args.n)
         cpu0, started = cpu_seconds(), time.perf_counter()
-        with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
-            code = cmd_predict([folder], args.weights, as_json=True, batch_size=args.batch_size,
-                               workers=args.workers)
+        recognizer = Recognizer.from_weights(args.weights)
+        failed = 0
+        with open(os.devnull, "w") as devnull:
+            for path, rec in recognize_files(recognizer, iter_image_paths([folder]), args.batch_size,
+                                             args.workers or os.cpu_count() or 1):
+                if isinstance(rec, ImageFileError):
+                    failed += 1
+                    continue
+                devnull.write(json.dumps({"path": str(path), "digit": rec.digit, "confidence": round(rec.confidence, 6),
+                                          "probs": [round(float(p), 6) for p in rec.probs]}) + "\n")
         seconds = time.perf_counter() - started
         parent, workers = (after - before for after, before in zip(cpu_seconds(), cpu0))
-    if code != 0:
-        print(f"predict exited with {code}", file=sys.stderr)
-        return code
+    if failed:
+        print(f"{failed} images could not be read", file=sys.stderr)
+        return 1
     print(f"cpu_ms_per_image: {(parent + workers) / args.n * 1e3:.2f} "
           f"(parent {parent / args.n * 1e3:.2f}, workers {workers / args.n * 1e3:.2f})")
     print(f"images: {args.n}")

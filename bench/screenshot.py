@@ -2,7 +2,7 @@
 
 Run it on a real X server so that fonts render natively, e.g.
     Xvfb :99 -screen 0 1280x900x24 &
-    DISPLAY=:99 python bench/screenshot.py [--weights PATH] [--lang zh|en] [--out docs/screenshot.png]
+    DISPLAY=:99 python -m bench.screenshot [--weights PATH] [--lang zh|en] [--out docs/screenshot.png]
 Without DISPLAY it uses Qt's offscreen platform.
 """
 from __future__ import annotations
@@ -12,14 +12,11 @@ import os
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 if not os.environ.get("DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from gui_drawing import THREE, drag_strokes
-
-from cnn_numpy.weights import DEFAULT_WEIGHTS
+from bench.gui_drawing import THREE, drag_strokes
+from cnn_numpy.paths import DEFAULT_WEIGHTS, REPO_ROOT
 from hdr_gui.app import create_application, start
 
 
@@ -27,7 +24,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--weights", type=Path, default=None)
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
-    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshot.png")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "screenshot.png")
     args = parser.parse_args()
     if not (args.weights or DEFAULT_WEIGHTS).is_file():
         sys.exit(f"{args.weights or DEFAULT_WEIGHTS} not found: train or restore the weights first.")

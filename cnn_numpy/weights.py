@@ -12,15 +12,15 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import HdrError
 from .files import atomic_write, sha256_file, write_text
-from .network import PARAM_NAMES, ConvNetConfig, SimpleConvNet
+from .nn.convnet import PARAM_NAMES, ConvNetConfig, SimpleConvNet
+from .paths import DEFAULT_WEIGHTS
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_WEIGHTS = REPO_ROOT / "weights" / "simple_convnet.npz"
 RESTORE_HINT = "Restore the shipped file with 'git checkout weights/' or make new weights with 'python main.py train'."
 
 
-class WeightsError(Exception):
+class WeightsError(HdrError):
     """A weights file is missing, not an .npz of arrays, damaged, or does not fit the network."""
 
 

@@ -9,9 +9,9 @@ import sys
 from PyQt5.QtCore import QCoreApplication, Qt
 from PyQt5.QtWidgets import QApplication, QMessageBox, QWidget
 
-from cnn_numpy.mnist import load_mnist
-from cnn_numpy.recognizer import Recognizer
-from cnn_numpy.weights import DEFAULT_WEIGHTS
+from cnn_numpy.data.mnist import load_mnist
+from cnn_numpy.paths import DEFAULT_WEIGHTS
+from cnn_numpy.recognition.recognizer import Recognizer
 
 from .main_window import MainWindow
 from .slot_errors import install_excepthook

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from PyQt5.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PyQt5.QtGui import QFontDatabase
 
+from cnn_numpy.paths import TRANSLATIONS_DIR
+
 LANGUAGES = ("zh", "en")
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "ui" / "translations"
 
 log = logging.getLogger(__name__)
 _installed: list[QTranslator] = []

@@ -5,7 +5,6 @@ import logging
 import time
 from collections.abc import Callable
 from enum import IntEnum
-from pathlib import Path
 
 import numpy as np
 from PyQt5 import uic
@@ -19,8 +18,9 @@ from PyQt5.QtWidgets import (
     QWidget,
 )
 
-from cnn_numpy.mnist import MnistError, MnistMissingError, load_mnist
-from cnn_numpy.recognizer import Recognition, Recognizer
+from cnn_numpy.data.mnist import MnistError, MnistMissingError, load_mnist
+from cnn_numpy.paths import MAIN_WINDOW_UI
+from cnn_numpy.recognition.recognizer import Recognition, Recognizer
 
 from .background import BackgroundCall
 from .i18n import install_language, resolve_language
@@ -29,7 +29,6 @@ from .qimage_pil import qimage_to_pil
 from .scoring import GroupScoring
 from .slot_errors import guarded_slot, show_error
 
-UI_FILE = Path(__file__).resolve().parent.parent / "ui" / "main_window.ui"
 MnistLoader = Callable[[str], tuple[np.ndarray, np.ndarray]]
 RIGHT_STYLE = "color: #2e7d32;"
 WRONG_STYLE = "color: #c62828;"
@@ -54,7 +53,7 @@ class MainWindow(QMainWindow):
         """`mnist_loader("test")` returns the test images and labels or raises MnistError."""
         install_language(resolve_language(lang))
         super().__init__(parent)
-        uic.loadUi(str(UI_FILE), self)
+        uic.loadUi(str(MAIN_WINDOW_UI), self)
         self._recognizer: Recognizer | None = None
         self._mnist_loader = mnist_loader
         self._rng = rng if rng is not None else np.random.default_rng()
@@ -256,7 +255,7 @@ class MainWindow(QMainWindow):
         if self.canvas.is_empty():
             self._show_prompt(self.tr("画板是空的：请先用鼠标写一个数字。"))
             return
-        result = self._timed(lambda: self._recognizer.recognize(qimage_to_pil(self.canvas.to_image())))
+        result = self._timed(lambda: self._recognizer.recognize_images([qimage_to_pil(self.canvas.to_image())])[0])
         if result.digit is None:
             self._show_prompt(self.tr("画板上没有看得出的笔迹：请把数字写大一些。"))
             return
@@ -267,7 +266,7 @@ class MainWindow(QMainWindow):
         if self._sample is None:
             self._show_prompt(self.tr("请先点击「抽取」随机取一张测试图片。"))
             return
-        result = self._timed(lambda: self._recognizer.recognize_input(self._sample.image))
+        result = self._timed(lambda: self._recognizer.recognize_inputs(self._sample.image[None])[0])
         self._show_recognition(result)
         correct = result.digit == self._sample.label
         if not self._sample_counted:

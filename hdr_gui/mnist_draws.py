@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnn_numpy.mnist import to_input
+from cnn_numpy.data.mnist import to_input
 
 
 @dataclass(frozen=True)

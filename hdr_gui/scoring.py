@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PyQt5.QtCore import QObject, QTimer, pyqtSignal
 
 if TYPE_CHECKING:
-    from cnn_numpy.recognizer import Recognizer
+    from cnn_numpy.recognition.recognizer import Recognizer
 
     from .mnist_draws import MnistDraws
 

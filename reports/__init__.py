@@ -12,25 +12,16 @@ import math
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from cnn_numpy.cli import printable_command
-from cnn_numpy.evaluate import Scores
-from cnn_numpy.files import write_text  # noqa: F401  (re-exported for the reports)
-from cnn_numpy.mnist import MnistError, load_mnist, to_input
-from cnn_numpy.pen_digits import (
-    PenDigits,
-    UnipenMissingError,
-    load_pen_digits,
-    render_all,
-)
-from cnn_numpy.preprocess import preprocess
-from cnn_numpy.weights import WeightsError
-
-REAL_WRITERS = "real writers (dev)"
+from cnn_numpy.data.mnist import load_mnist, to_input
+from cnn_numpy.data.strokes import PenDigits
+from cnn_numpy.data.unipen import load_pen_digits
+from cnn_numpy.errors import HdrError
+from cnn_numpy.evaluation.real_writers import RealWriterInputs
+from cnn_numpy.reporting import printable_command
 
 
 def cli(main: Callable[[list[str] | None], int]) -> Callable[[list[str] | None], int]:
@@ -39,10 +30,25 @@ def cli(main: Callable[[list[str] | None], int]) -> Callable[[list[str] | None],
     def wrapped(argv: list[str] | None = None) -> int:
         try:
             return main(argv)
-        except (MnistError, WeightsError, UnipenMissingError) as e:
+        except HdrError as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
     return wrapped
+
+
+def report_parser(module: str, doc: str, out: Path, out_help: str, subset_help: str) -> argparse.ArgumentParser:
+    """The options every report has: --out, --subset, --data-dir, --unipen-dir."""
+    p = argparse.ArgumentParser(prog=f"python -m {module}", description=doc.split("\n")[0])
+    p.add_argument("--out", type=Path, default=out, help=out_help)
+    p.add_argument("--subset", type=int, default=None, help=subset_help)
+    add_data_options(p)
+    return p
+
+
+def parse(parser: argparse.ArgumentParser, module: str, argv: list[str] | None) -> tuple[argparse.Namespace, str]:
+    """(options, the command line to print under the report's figures)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    return parser.parse_args(argv), command_line(module, argv)
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -74,34 +80,11 @@ def load_digits(unipen_dir: Path | str | None, limit: int | None = None,
     return PenDigits(digits.strokes[:limit], digits.labels[:limit], digits.sources[:limit])
 
 
-@dataclass
-class RealWriters:
-    """Real writers' digits as the app's canvas draws them, after the app's preprocessing."""
-    inputs: np.ndarray     # (S, 28, 28) float32, zeros where the render had no ink
-    present: np.ndarray    # (S,) bool: preprocessing found ink
-    labels: np.ndarray     # (S,) int
-
-    @classmethod
-    def of(cls, digits: PenDigits, seed: int = 0) -> RealWriters:
-        """Render (seeded, as cnn_numpy.real_writers does) and preprocess every sample once."""
-        found = [preprocess(image) for image in render_all(digits, seed)]
-        present = np.array([x is not None for x in found], bool)
-        inputs = np.stack([np.zeros((28, 28), np.float32) if x is None else x for x in found])
-        return cls(inputs, present, np.asarray(digits.labels, np.int64))
-
-    def score(self, predict: Callable[[np.ndarray], np.ndarray]) -> Scores:
-        """Scores of ``predict`` ((N, 1, 28, 28) -> (N,) digits); blank renders count as wrong."""
-        predictions = np.full(len(self.labels), -1, np.int64)
-        if self.present.any():
-            predictions[self.present] = predict(self.inputs[self.present][:, None])
-        return Scores.of(REAL_WRITERS, predictions, self.labels)
-
-
 def load_real_writers(unipen_dir: Path | str | None, limit: int | None = None, seed: int = 0,
-                      log: Callable[[str], None] = print) -> RealWriters | None:
-    """:class:`RealWriters` of the UNIPEN folder, or None when it is missing."""
+                      log: Callable[[str], None] = print) -> RealWriterInputs | None:
+    """The UNIPEN writers' digits rendered and preprocessed once, or None when no folder is given."""
     digits = load_digits(unipen_dir, limit, log)
-    return None if digits is None else RealWriters.of(digits, seed)
+    return None if digits is None else RealWriterInputs.of(digits, seed)
 
 
 def markdown_table(header: list[str], rows: list[list[str]]) -> str:

@@ -23,22 +23,23 @@ from pathlib import Path
 
 import numpy as np
 
-from cnn_numpy.figures import pyplot, save_figure
-from cnn_numpy.network import ConvNetConfig
-from cnn_numpy.pen_digits import PenDigits
-from cnn_numpy.styles import synthesize_styles
-from cnn_numpy.train import TrainConfig, train
+from cnn_numpy.data.strokes import PenDigits
+from cnn_numpy.data.styles import synthesize_styles
+from cnn_numpy.evaluation.figures import pyplot, save_figure
+from cnn_numpy.evaluation.real_writers import RealWriterInputs, evaluate_real_writers
+from cnn_numpy.files import write_text
+from cnn_numpy.nn.convnet import ConvNetConfig
+from cnn_numpy.recognition.recognizer import Recognizer
+from cnn_numpy.training.trainer import TrainConfig, train
 
 from . import (
-    RealWriters,
-    add_data_options,
     cli,
-    command_line,
     load_digits,
     load_split,
     markdown_table,
+    parse,
     percent,
-    write_text,
+    report_parser,
 )
 
 MODULE = "reports.ablations"
@@ -114,8 +115,8 @@ class Data:
         return x, y
 
     @cached_property
-    def real(self) -> RealWriters | None:
-        return None if self.digits is None else RealWriters.of(self.digits)
+    def real(self) -> RealWriterInputs | None:
+        return None if self.digits is None else RealWriterInputs.of(self.digits)
 
 
 def cache_path(cache_dir: Path, run: Run, key: dict) -> Path:
@@ -137,14 +138,11 @@ def run_one(run: Run, budget: Budget, data: Data, cache_dir: Path, log: Callable
     with tempfile.TemporaryDirectory() as tmp:
         net, history = train(cfg, x, y, x[:0], y[:0], Path(tmp), log=log)
     seconds = time.perf_counter() - started
-
-    def predict(inputs: np.ndarray) -> np.ndarray:
-        return net.predict_proba(inputs).argmax(axis=1)
-    real = data.real
+    recognizer, real = Recognizer(net), data.real
     result = {"name": run.name, "factor": run.factor, "value": run.value, "key": key,
-              "mnist_acc": float(np.mean(predict(data.x_test) == data.y_test)),
-              "real_acc": None if real is None else real.score(predict).overall,
-              "train_seconds": round(seconds, 1), "params": int(sum(p.size for p in net.params.values())),
+              "mnist_acc": float(np.mean(recognizer.recognize_inputs(data.x_test[:, 0]).digits == data.y_test)),
+              "real_acc": None if real is None else evaluate_real_writers(recognizer, real).scores.overall,
+              "train_seconds": round(seconds, 1), "params": net.param_count,
               "history": history.rows}
     write_text(path, json.dumps(result, indent=1) + "\n")
     log(f"{run.name}: MNIST test {percent(result['mnist_acc'])}, real writers {percent(result['real_acc'])}, "
@@ -211,24 +209,20 @@ training can rank lower here than they would at the shipped budget.
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=__doc__.split("\n")[0])
-    p.add_argument("--out", type=Path, default=Path("docs/ablations"), help="folder for README.md, chart, cache")
+    p = report_parser(MODULE, __doc__, Path("docs/ablations"), "folder for README.md, chart, cache",
+                      "quick runs: at most N training, test and real-writer samples")
     p.add_argument("--only", type=lambda s: [f for f in s.split(",") if f], default=None,
                    help=f"comma-separated factors to run (default: all): {','.join(FACTORS)}")
     p.add_argument("--budget-epochs", type=int, default=6, help="epochs of every run")
     p.add_argument("--train-size", type=int, default=30000, help="MNIST training images of every run (the first N)")
     p.add_argument("--styles", type=float, default=0.5, help="slashed-zero fraction, as main.py train (0: off)")
-    p.add_argument("--subset", type=int, default=None,
-                   help="quick runs: at most N training, test and real-writer samples")
-    add_data_options(p)
     return p
 
 
 @cli
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, command = parse(parser, MODULE, argv)
     try:
         runs = select_runs(args.only)
     except ValueError as e:
@@ -239,7 +233,6 @@ def main(argv: list[str] | None = None) -> int:
     budget = Budget(args.budget_epochs, train_size, args.styles, len(data.y_test),
                     None if digits is None else len(digits))
     results = [run_one(run, budget, data, args.out / "cache") for run in runs]
-    command = command_line(MODULE, argv)
     plot_ablations(results, args.out / "ablations.png", command)
     text = to_markdown(results, budget, command, "ablations.png")
     write_text(args.out / "README.md", text)

@@ -21,22 +21,25 @@ from pathlib import Path
 
 import numpy as np
 
-from cnn_numpy.network import SimpleConvNet
-from cnn_numpy.train import TrainConfig, train
-from cnn_numpy.weights import DEFAULT_WEIGHTS, load_weights
+from cnn_numpy.evaluation.real_writers import RealWriterInputs, evaluate_real_writers
+from cnn_numpy.files import write_text
+from cnn_numpy.nn.dense import mlp, softmax_regression
+from cnn_numpy.nn.model import Sequential
+from cnn_numpy.paths import DEFAULT_WEIGHTS
+from cnn_numpy.recognition.recognizer import Recognizer
+from cnn_numpy.training.trainer import TrainConfig, Trainer, train
+from cnn_numpy.weights import load_weights
 
 from . import (
-    RealWriters,
-    add_data_options,
     cli,
-    command_line,
     load_real_writers,
     load_split,
     markdown_table,
+    parse,
     percent,
-    write_text,
+    report_parser,
 )
-from .baselines import KNN, LayerNet, fit, mlp, softmax_regression
+from .baselines import KNN
 
 MODULE = "reports.compare_models"
 SEED = 0
@@ -61,26 +64,27 @@ class Comparison:
     real_n: int | None   # None: no UNIPEN folder
 
 
-def _score(name: str, predict: Callable[[np.ndarray], np.ndarray], train_seconds: float | None, params: str,
-           budget: str, x_test: np.ndarray, y_test: np.ndarray, real: RealWriters | None) -> Row:
+def _score(name: str, recognizer: Recognizer, train_seconds: float | None, params: str,
+           budget: str, x_test: np.ndarray, y_test: np.ndarray, real: RealWriterInputs | None) -> Row:
     started = time.perf_counter()
-    mnist_acc = float(np.mean(predict(x_test) == y_test))
+    mnist_acc = float(np.mean(recognizer.recognize_inputs(x_test[:, 0]).digits == y_test))
     test_seconds = time.perf_counter() - started
-    real_acc = real.score(predict).overall if real is not None else None
+    real_acc = evaluate_real_writers(recognizer, real).scores.overall if real is not None else None
     return Row(name, train_seconds, test_seconds, mnist_acc, real_acc, params, budget)
 
 
-def _network(name: str, model: LayerNet, epochs: int, x: np.ndarray, y: np.ndarray,
+def _network(name: str, model: Sequential, epochs: int, x: np.ndarray, y: np.ndarray,
              log: Callable[[str], None]) -> tuple[float, str]:
-    """(training seconds, budget) of softmax regression or the MLP."""
+    """(training seconds, budget) of softmax regression or the MLP: the CNN's loop, without
+    augmentation or weight averaging."""
     log(f"training {name} ({epochs} epochs)")
     started = time.perf_counter()
-    fit(model, x, y, epochs, batch_size=100, lr=1e-3, optimizer="adam", seed=SEED, log=log)
+    Trainer(model, TrainConfig(epochs=epochs, seed=SEED, augment=False, average=0), log).fit(x, y)
     return time.perf_counter() - started, f"{epochs} epochs, Adam, lr 1e-3 (cosine), batch 100"
 
 
 def _cnn(weights: Path, epochs: int | None, x: np.ndarray, y: np.ndarray,
-         log: Callable[[str], None]) -> tuple[SimpleConvNet, float | None, str]:
+         log: Callable[[str], None]) -> tuple[Sequential, float | None, str]:
     """(network, training seconds, budget) of the trained-here or shipped CNN."""
     if epochs:
         log(f"training the CNN ({epochs} epochs)")
@@ -106,17 +110,16 @@ def compare(data_dir: Path | None, unipen_dir: Path | None, subset: int | None, 
     rows = []
     for name, model in (("softmax regression", softmax_regression(SEED)), ("MLP 784-512-256-10", mlp(SEED))):
         seconds, budget = _network(name, model, epochs, x_train, y_train, log)
-        rows.append(_score(name, model.predict, seconds, f"{model.param_count:,}", budget, x_test, y_test, real))
+        rows.append(_score(name, Recognizer(model), seconds, f"{model.param_count:,}", budget, x_test, y_test, real))
     log("kNN (k=3)")
     started = time.perf_counter()
     knn = KNN(k=3).fit(x_train, y_train)
-    rows.append(_score("kNN (k=3)", knn.predict, time.perf_counter() - started,
+    rows.append(_score("kNN (k=3)", Recognizer(knn), time.perf_counter() - started,
                        f"0 (stores {knn.stored_values:,} pixel values)", "no training: stores the training set",
                        x_test, y_test, real))
     net, seconds, budget = _cnn(cnn_weights, cnn_epochs, x_train, y_train, log)
-    params = sum(p.size for p in net.params.values())
-    rows.append(_score("SimpleConvNet (CNN)", lambda x: net.predict_proba(x).argmax(axis=1), seconds,
-                       f"{params:,}", budget, x_test, y_test, real))
+    rows.append(_score("SimpleConvNet (CNN)", Recognizer(net), seconds, f"{net.param_count:,}", budget,
+                       x_test, y_test, real))
     return Comparison(rows, len(y_train), len(y_test), None if real is None else len(real.labels))
 
 
@@ -148,25 +151,21 @@ Command:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=__doc__.split("\n")[0])
-    p.add_argument("--out", type=Path, default=Path("docs/model_comparison.md"), help="markdown file to write")
-    p.add_argument("--subset", type=int, default=None,
-                   help="use only the first N training, test and real-writer samples (quick runs)")
+    p = report_parser(MODULE, __doc__, Path("docs/model_comparison.md"), "markdown file to write",
+                      "use only the first N training, test and real-writer samples (quick runs)")
     p.add_argument("--epochs", type=int, default=10, help="epochs of softmax regression and the MLP")
     p.add_argument("--cnn-weights", type=Path, default=DEFAULT_WEIGHTS,
                    help="CNN weights to score, with the training time recorded in their metadata")
     p.add_argument("--cnn-epochs", type=int, default=None,
                    help="instead of --cnn-weights, train the CNN here for this many epochs")
-    add_data_options(p)
     return p
 
 
 @cli
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)
+    args, command = parse(build_parser(), MODULE, argv)
     comparison = compare(args.data_dir, args.unipen_dir, args.subset, args.epochs, args.cnn_weights, args.cnn_epochs)
-    text = to_markdown(comparison, command_line(MODULE, argv))
+    text = to_markdown(comparison, command)
     write_text(args.out, text)
     print(text)
     print(f"wrote {args.out}")

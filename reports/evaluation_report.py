@@ -19,22 +19,20 @@ from pathlib import Path
 
 import numpy as np
 
-from cnn_numpy.evaluate import Scores, confusion_matrix, format_table, plot_per_digit
-from cnn_numpy.figures import plot_confusion, plot_mistakes
-from cnn_numpy.network import SimpleConvNet
-from cnn_numpy.real_writers import evaluate_real_writers
-from cnn_numpy.recognizer import Recognizer
-from cnn_numpy.train import plot_curves
-from cnn_numpy.weights import DEFAULT_WEIGHTS, REPO_ROOT, load_weights
+from cnn_numpy.evaluation.figures import plot_confusion, plot_curves, plot_mistakes, plot_per_digit
+from cnn_numpy.evaluation.real_writers import evaluate_real_writers
+from cnn_numpy.evaluation.scores import Scores, confusion_matrix, format_table
+from cnn_numpy.files import write_text
+from cnn_numpy.paths import DEFAULT_WEIGHTS, shown_path
+from cnn_numpy.recognition.recognizer import Recognizer
 
 from . import (
-    add_data_options,
     cli,
-    command_line,
     load_digits,
     load_split,
+    parse,
     percent,
-    write_text,
+    report_parser,
 )
 
 MODULE = "reports.evaluation_report"
@@ -49,18 +47,18 @@ class MnistResult:
     confidence: np.ndarray    # (N,) probability of the predicted digit
 
 
-def mnist_test(net: SimpleConvNet, data_dir: Path | None, subset: int | None = None) -> MnistResult:
-    """Predictions of ``net`` on the first ``subset`` MNIST test images (all 10,000 by default)."""
+def mnist_test(recognizer: Recognizer, data_dir: Path | None, subset: int | None = None) -> MnistResult:
+    """Predictions on the first ``subset`` MNIST test images (all 10,000 by default)."""
     x, y = load_split("test", data_dir, subset)
-    probs = net.predict_proba(x)
-    return MnistResult(Scores.of("MNIST test", probs.argmax(axis=1), y), x[:, 0], probs.max(axis=1))
+    recs = recognizer.recognize_inputs(x[:, 0])
+    return MnistResult(Scores.of("MNIST test", recs.digits, y), recs.inputs, recs.confidence)
 
 
-def real_writer_scores(net: SimpleConvNet, unipen_dir: Path | None, limit: int | None = None,
+def real_writer_scores(recognizer: Recognizer, unipen_dir: Path | None, limit: int | None = None,
                        log: Callable[[str], None] = print) -> Scores | None:
     """Real-writer dev scores through the app's recognition path, or None without UNIPEN data."""
     digits = load_digits(unipen_dir, limit, log)
-    return None if digits is None else evaluate_real_writers(Recognizer(net), digits).scores
+    return None if digits is None else evaluate_real_writers(recognizer, digits).scores
 
 
 def per_digit_chart(scores: list[Scores], out_png: Path, caption: str, log: Callable[[str], None] = print) -> None:
@@ -76,18 +74,12 @@ def per_digit_report(weights: Path | str | None, data_dir: Path | str | None, un
     Without UNIPEN data the real-writer column is left out with a note. ``caption`` (default:
     the running command) is printed under the chart.
     """
-    net, _ = load_weights(weights)
-    scores = [mnist_test(net, data_dir, subset).scores]
-    real = real_writer_scores(net, unipen_dir, subset, log)
+    recognizer = Recognizer.from_weights(weights)
+    scores = [mnist_test(recognizer, data_dir, subset).scores]
+    real = real_writer_scores(recognizer, unipen_dir, subset, log)
     scores += [real] if real is not None else []
     per_digit_chart(scores, Path(out_png), "python " + shlex.join(sys.argv) if caption is None else caption, log)
     return scores
-
-
-def shown_path(path: Path | str) -> str:
-    """``path`` relative to the repository when it lies inside it (docs stay machine-independent)."""
-    path = Path(path).resolve()
-    return str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else str(path)
 
 
 Section = tuple[str, str, str]   # (file, title, what it shows)
@@ -113,9 +105,9 @@ def curves_figure(log_path: Path, out: Path, command: str, log: Callable[[str], 
     return [("curves.png", "Training curves", f"Loss and accuracy per epoch, from `{shown_path(log_path)}`.")]
 
 
-def per_digit_figure(net: SimpleConvNet, mnist: Scores, unipen_dir: Path | None, subset: int | None, out: Path,
+def per_digit_figure(recognizer: Recognizer, mnist: Scores, unipen_dir: Path | None, subset: int | None, out: Path,
                      command: str, log: Callable[[str], None]) -> Section:
-    real = real_writer_scores(net, unipen_dir, subset, log)
+    real = real_writer_scores(recognizer, unipen_dir, subset, log)
     scores = [mnist] + ([real] if real is not None else [])
     per_digit_chart(scores, out / "per_digit.png", command, log)
     what = ", ".join(f"{x.name}: {percent(x.overall)} of {int(x.counts.sum()):,}" for x in scores)
@@ -128,12 +120,12 @@ def build_report(weights: Path, out: Path, log_path: Path, data_dir: Path | None
                  subset: int | None, command: str, log: Callable[[str], None] = print) -> np.ndarray:
     """Write the figures and README.md into ``out``; returns the MNIST test confusion matrix."""
     out.mkdir(parents=True, exist_ok=True)
-    net, _ = load_weights(weights)
-    result = mnist_test(net, data_dir, subset)
+    recognizer = Recognizer.from_weights(weights)
+    result = mnist_test(recognizer, data_dir, subset)
     s = result.scores
     cm = confusion_matrix(s.predictions, s.labels)
     sections = mnist_figures(result, cm, out, command) + curves_figure(log_path, out, command, log)
-    sections.append(per_digit_figure(net, s, unipen_dir, subset, out, command, log))
+    sections.append(per_digit_figure(recognizer, s, unipen_dir, subset, out, command, log))
     text = [(f"# Evaluation report\n\nWeights: `{shown_path(weights)}`. MNIST test accuracy {percent(s.overall)} "
              f"on {len(s.labels):,} images.\n")]
     text += [f"## {title}\n\n![{title}]({name})\n\n{what}\n\n    {command}\n" for name, title, what in sections]
@@ -143,21 +135,17 @@ def build_report(weights: Path, out: Path, log_path: Path, data_dir: Path | None
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=__doc__.split("\n")[0])
+    p = report_parser(MODULE, __doc__, Path("docs/report"), "folder for the figures and README.md",
+                      "use only the first N test and real-writer samples")
     p.add_argument("--weights", type=Path, default=DEFAULT_WEIGHTS, help="weights .npz")
-    p.add_argument("--out", type=Path, default=Path("docs/report"), help="folder for the figures and README.md")
     p.add_argument("--log", type=Path, default=DEFAULT_LOG, help="training log (JSON list of per-epoch rows)")
-    p.add_argument("--subset", type=int, default=None, help="use only the first N test and real-writer samples")
-    add_data_options(p)
     return p
 
 
 @cli
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)
-    build_report(args.weights, args.out, args.log, args.data_dir, args.unipen_dir, args.subset,
-                 command_line(MODULE, argv))
+    args, command = parse(build_parser(), MODULE, argv)
+    build_report(args.weights, args.out, args.log, args.data_dir, args.unipen_dir, args.subset, command)
     return 0
 
 

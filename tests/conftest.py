@@ -3,13 +3,9 @@ except when HDR_REQUIRE_DATA=1 (set by .ci/run): then a missing dependency fails
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def pytest_configure(config):
@@ -26,7 +22,7 @@ def _missing(what: str):
 @pytest.fixture(scope="session")
 def mnist_dir() -> Path:
     """The MNIST folder ($HDR_DATA_DIR), or skip/fail."""
-    from cnn_numpy.mnist import MnistError, find_file, resolve_data_dir
+    from cnn_numpy.data.mnist import MnistError, find_file, resolve_data_dir
     try:
         find_file("t10k-images-idx3-ubyte")
     except MnistError:
@@ -37,15 +33,15 @@ def mnist_dir() -> Path:
 @pytest.fixture(scope="session")
 def mnist_test(mnist_dir):
     """(images uint8 (10000, 28, 28), labels) of the MNIST test split."""
-    from cnn_numpy.mnist import load_mnist
+    from cnn_numpy.data.mnist import load_mnist
     return load_mnist("test", mnist_dir)
 
 
 @pytest.fixture(scope="session")
 def recognizer():
     """The shipped weights as a Recognizer, or skip/fail."""
-    from cnn_numpy.recognizer import Recognizer
-    from cnn_numpy.weights import DEFAULT_WEIGHTS
+    from cnn_numpy.paths import DEFAULT_WEIGHTS
+    from cnn_numpy.recognition.recognizer import Recognizer
     if not DEFAULT_WEIGHTS.is_file():
         _missing(f"shipped weights {DEFAULT_WEIGHTS}")
     return Recognizer.from_weights()

@@ -1,6 +1,6 @@
 """Per-digit accuracy of the shipped network: how well each digit 0-9 is recognised.
 
-    python tests/per_digit_accuracy.py [--weights W] [--data-dir D] [--unipen-dir U] [--out PNG]
+    python -m tests.per_digit_accuracy [--weights W] [--data-dir D] [--unipen-dir U] [--out PNG]
 
 Prints a 0-9 table for the 10,000 MNIST test images and, when the real-writer set is
 available (--unipen-dir or $HDR_UNIPEN_DIR), for real writers' pen digits drawn as on the
@@ -13,9 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from cnn_numpy.cli import printable_command
+from cnn_numpy.reporting import printable_command
 from reports import add_data_options, cli
 from reports.evaluation_report import per_digit_report
 
@@ -27,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     add_data_options(parser)
     parser.add_argument("--out", type=Path, default=Path("docs/per_digit.png"), help="bar chart to write")
     args = parser.parse_args(argv)
-    caption = printable_command("python tests/per_digit_accuracy.py", sys.argv[1:] if argv is None else argv)
+    caption = printable_command("python -m tests.per_digit_accuracy", sys.argv[1:] if argv is None else argv)
     per_digit_report(args.weights, args.data_dir, args.unipen_dir, args.out, caption=caption)
     print(f"chart: {args.out}")
     return 0

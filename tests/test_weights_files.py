@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from cnn_numpy.files import sha256_file
-from cnn_numpy.network import PARAM_NAMES, ConvNetConfig, SimpleConvNet
+from cnn_numpy.nn.convnet import PARAM_NAMES, ConvNetConfig, SimpleConvNet
 from cnn_numpy.weights import WeightsError, load_weights, metadata_path, save_weights
 
 

@@ -1,0 +1,102 @@
+"""Opening image files safely: every way a file can fail becomes one ImageFileError naming it.
+
+Only PNG, JPEG, BMP, GIF (first frame), TIFF and WebP are tried, so no other Pillow plugin
+(e.g. EPS, which runs Ghostscript) ever sees the file.
+Memory stays bounded: the pixel count is checked from the header before anything is decoded,
+Pillow's decompression-bomb warning is treated as an error, and big JPEGs are decoded reduced.
+Truncated files are errors (``ImageFile.LOAD_TRUNCATED_IMAGES`` is left False). Photos are
+turned upright according to their EXIF orientation.
+"""
+from __future__ import annotations
+
+import stat
+import struct
+import warnings
+import zlib
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ..errors import HdrError
+
+FORMATS = ("PNG", "JPEG", "BMP", "GIF", "TIFF", "WEBP")   # JPEG includes cameras' MPO
+IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".gif", ".tif", ".tiff", ".webp"})
+MAX_PIXELS = 40_000_000      # refused above this, before decoding
+DRAFT_SIDE = 2000            # JPEGs longer than this are decoded at 1/2, 1/4 or 1/8 scale, down to this
+
+# What Pillow raises on malformed files, besides OSError (truncation, decoder errors).
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error)
+
+
+class ImageFileError(HdrError):
+    """A file that cannot be used as an image; ``str()`` is one line starting with the path."""
+
+    def __init__(self, path: Path | str, reason: str):
+        super().__init__(Path(path), " ".join(reason.split()))    # args pickle (worker -> parent)
+        self.path, self.reason = self.args
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+def open_image(path: Path | str) -> Image.Image:
+    """Decode the image in ``path`` (first frame) fully into memory, or raise ImageFileError."""
+    path = Path(path)
+    _check_file(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path, formats=FORMATS) as im:
+                w, h = im.size
+                if w * h > MAX_PIXELS:
+                    raise ImageFileError(path, f"image too large: {w}x{h} pixels (limit {MAX_PIXELS:,})")
+                if max(w, h) > DRAFT_SIDE:   # only JPEG decoders implement draft; others ignore it
+                    im.draft("L", (max(1, w * DRAFT_SIDE // max(w, h)), max(1, h * DRAFT_SIDE // max(w, h))))
+                im.load()
+                # A copy (leaving ``with`` closes the file and the decoded frame), upright as
+                # viewers show it: photos often store their orientation in EXIF.
+                return ImageOps.exif_transpose(im)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        raise ImageFileError(path, f"refused as a possible decompression bomb ({e})") from None
+    except UnidentifiedImageError:
+        raise ImageFileError(path, "not an image file (accepted: PNG, JPEG, BMP, GIF, TIFF, WebP)") from None
+    except _DECODE_ERRORS as e:
+        raise ImageFileError(path, f"damaged or truncated image ({type(e).__name__}: {e})") from None
+
+
+def _check_file(path: Path) -> None:
+    """Raise ImageFileError unless ``path`` is a non-empty regular file (a pipe would block)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise ImageFileError(path, "no such file") from None
+    except OSError as e:
+        raise ImageFileError(path, f"cannot read ({e.strerror or e})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ImageFileError(path, "is a folder, not an image file")
+    if not stat.S_ISREG(st.st_mode):
+        raise ImageFileError(path, "not a regular file")
+    if st.st_size == 0:
+        raise ImageFileError(path, "empty file (0 bytes)")
+
+
+def iter_image_paths(paths: list[Path]) -> list[Path]:
+    """Expand folders into the image files directly inside them; keep other paths as given.
+
+    A folder contributes its files with an image extension (case-insensitive), sorted by name,
+    not recursing into subfolders and skipping hidden files (such as macOS '._x.png'). Paths
+    that are not folders are kept, whatever their extension or even if missing, so that
+    opening them gives a clear error instead of the file being silently skipped.
+    """
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            out.append(path)
+            continue
+        try:
+            entries = sorted(path.iterdir())
+        except OSError as e:
+            raise ImageFileError(path, f"cannot list folder ({e.strerror or e})") from None
+        out += [p for p in entries if p.suffix.lower() in IMAGE_EXTENSIONS
+                and not p.name.startswith(".") and p.is_file()]
+    return out

@@ -1,0 +1,192 @@
+"""Turn any picture of one digit into the 28x28 input the network was trained on.
+
+This is how MNIST itself was made, step by step:
+    1. ink image    any mode (L, RGB, RGBA, P, CMYK, 16-bit, float) -> 'L' image, ink bright.
+                    Transparent backgrounds use alpha as ink; a light background is
+                    detected from the image border and inverted; the background level is
+                    subtracted and faint noise (< 25 % of the strongest ink) is cleared.
+    2. specks       ink components are found on a coarse copy (at most 32 cells a side, strokes
+                    merged across small gaps); components with less than 5 % of the ink are
+                    dropped, so a stray dot does not stretch the bounding box.
+    3. crop         to the bounding box of the remaining ink.
+    3b. width       strokes that would end up thinner than MIN_STROKE (1.8 px at 28x28, MNIST's
+                    are 2-3 px) are thickened: a pen of 10 px on a digit 220 px tall would
+                    otherwise be under 1 px wide. Measured on the real-writer development set
+                    with the baseline weights: 98.41 % without, 98.64 % with (1.5: 98.48 %,
+                    2.2: 98.67 %). Wide strokes are never thinned; a thin 1 stays a narrow 1.
+    4. scale        so that the longer side is 20 px, keeping the aspect ratio (area averaging
+                    when shrinking, bilinear when enlarging), then intensity scaled to peak 1.
+    5. centre       pasted into 28x28 so that the centre of mass sits at (14, 14), as MNIST.
+A thin 1 stays thin: width is never stretched to fill the 20 px box.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+BOX, FIELD = 20, 28          # MNIST: digit fitted in 20x20, centred by mass in 28x28
+NOISE_FRACTION = 0.25        # ink below this fraction of the peak is noise
+MIN_INK = 0.15               # a peak ink level below this means an empty image
+SPECK_FRACTION = 0.05        # components with less of the ink than this are specks
+MIN_STROKE = 1.8             # strokes thinner than this (px at 28x28) are thickened
+COARSE = 32                  # side of the coarse copy used to find components
+HIGH_BIT_MODES = ("I", "I;16", "I;16B", "I;16L", "I;16N", "F")
+
+
+def ink_image(image: Image.Image) -> Image.Image:
+    """'L' image of the ink: bright ink on 0, background removed, faint noise cleared."""
+    if image.mode == "LAB":                                  # Pillow cannot convert LAB: use lightness
+        image = image.getchannel("L")
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        alpha = rgba.getchannel("A")
+        if np.median(_border(np.asarray(alpha))) < 128:     # transparent background: alpha is the ink
+            return _clean(alpha)
+        image = rgba.convert("RGB")
+    if image.mode in HIGH_BIT_MODES:
+        arr = np.asarray(image, dtype=np.float32)
+        lo, hi = float(arr.min()), float(arr.max())
+        arr = (arr - lo) * (255.0 / (hi - lo)) if hi > lo else np.zeros_like(arr)
+        gray = Image.fromarray(arr.round().astype(np.uint8), "L")
+    else:
+        gray = image if image.mode == "L" else image.convert("L")
+    return _clean(gray, detect_paper=True)
+
+
+def _border(arr: np.ndarray) -> np.ndarray:
+    return np.concatenate([arr[0], arr[-1], arr[:, 0], arr[:, -1]])
+
+
+def _clean(gray: Image.Image, detect_paper: bool = False) -> Image.Image:
+    """One lookup table: invert if needed (with ``detect_paper``, a light border means dark ink
+    on light paper), subtract the background (border median), stretch to 0..255 and clear
+    everything below the noise floor."""
+    values = np.arange(256, dtype=np.float32)
+    border = float(np.median(_border(np.asarray(gray))))
+    inverted = detect_paper and border > 127
+    if inverted:
+        values = 255 - values
+    background = 255 - border if inverted else border
+    lo, hi = gray.getextrema()
+    peak = max(values[lo], values[hi]) - background
+    if peak < MIN_INK * 255:
+        return Image.new("L", gray.size, 0)
+    ink = np.clip((values - background) * (255.0 / max(1.0, 255 - background)), 0, 255)
+    ink[values < background + NOISE_FRACTION * peak] = 0
+    return gray.point(ink.round().astype(np.uint8).tolist())
+
+
+def _label(occupied: np.ndarray) -> np.ndarray:
+    """4-connected components of a small boolean grid -> int labels (-1 = empty).
+
+    Each cell starts with its own index; repeatedly take the smallest label among the
+    neighbours, then jump to the label's own label (pointer jumping), until stable.
+    """
+    h, w = occupied.shape
+    big = h * w
+    labels = np.where(occupied, np.arange(big).reshape(h, w), big)
+    padded = np.full((h + 2, w + 2), big)
+    lookup = np.full(big + 1, big)
+    while True:
+        padded[1:-1, 1:-1] = labels
+        low = np.minimum(np.minimum(labels, padded[:-2, 1:-1]), np.minimum(padded[2:, 1:-1], padded[1:-1, :-2]))
+        low = np.where(occupied, np.minimum(low, padded[1:-1, 2:]), big)
+        lookup[:big] = low.ravel()
+        low = np.where(occupied, lookup[low], big)             # pointer jumping
+        if np.array_equal(low, labels):
+            return np.where(occupied, labels, -1)
+        labels = low
+
+
+def _drop_specks(ink: Image.Image) -> Image.Image:
+    """Remove ink components that carry less than SPECK_FRACTION of the ink."""
+    step = max(1, -(-max(ink.size) // COARSE))
+    coarse = np.asarray(ink.reduce(step) if step > 1 else ink, dtype=np.float32)   # mean ink per cell
+    h, w = coarse.shape
+    occupied = np.zeros((h + 2, w + 2), bool)
+    occupied[1:-1, 1:-1] = coarse > 0
+    grown = np.zeros((h, w), bool)                            # dilate 3x3: bridge one-cell gaps
+    for dy in (0, 1, 2):
+        for dx in (0, 1, 2):
+            grown |= occupied[dy:dy + h, dx:dx + w]
+    labels = _label(grown)
+    ids, inverse = np.unique(labels[labels >= 0], return_inverse=True)
+    if len(ids) <= 1:
+        return ink
+    mass = np.bincount(inverse, weights=coarse[labels >= 0])
+    keep_ids = ids[mass >= SPECK_FRACTION * mass.sum()]
+    keep = np.isin(labels, keep_ids)
+    mask = Image.fromarray(keep.astype(np.uint8) * 255, "L").resize((w * step, h * step), Image.Resampling.NEAREST)
+    return Image.composite(ink, Image.new("L", ink.size, 0), mask.crop((0, 0) + ink.size))
+
+
+def stroke_width(ink: Image.Image) -> float:
+    """Mean stroke width in pixels: twice the ink area over the ink's outline length."""
+    b = np.asarray(ink) > 127
+    area = int(b.sum())
+    outline = int((b[:, 1:] != b[:, :-1]).sum() + (b[1:] != b[:-1]).sum()) + 2 * (b[:, 0].sum() + b[0].sum())
+    return 2.0 * area / max(1, outline)
+
+
+def _thicken_thin_strokes(crop: Image.Image) -> Image.Image:
+    """Dilate a cropped digit whose strokes would be thinner than MIN_STROKE px at 28x28 scale."""
+    width = stroke_width(crop) * BOX / max(crop.size)             # in final (20-px box) pixels
+    if width >= MIN_STROKE:
+        return crop
+    factor = 4                                                     # work at 4x the final size
+    scale = BOX * factor / max(crop.size)
+    big = crop.resize((max(1, round(crop.width * scale)), max(1, round(crop.height * scale))),
+                      Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR)
+    k = 2 * round((MIN_STROKE - width) * factor / 2) + 1      # odd kernel adding the missing width
+    grown = Image.fromarray(max_filter(np.asarray(big), k), "L")
+    return grown.crop(grown.getbbox())
+
+
+def max_filter(a: np.ndarray, k: int) -> np.ndarray:
+    """k x k maximum filter (k odd) of a 2-D array, zero outside, grown by k // 2 on every side so
+    nothing is cut off. A square window's maximum is separable: rows, then columns."""
+    r = k // 2
+    pad = np.zeros((a.shape[0] + 4 * r, a.shape[1] + 4 * r), a.dtype)
+    pad[2 * r:2 * r + a.shape[0], 2 * r:2 * r + a.shape[1]] = a
+    wide = pad[:, :pad.shape[1] - 2 * r].copy()
+    for d in range(1, k):
+        np.maximum(wide, pad[:, d:d + wide.shape[1]], out=wide)
+    out = wide[:wide.shape[0] - 2 * r].copy()
+    for d in range(1, k):
+        np.maximum(out, wide[d:d + out.shape[0]], out=out)
+    return out
+
+
+def normalize(ink: Image.Image) -> np.ndarray | None:
+    """Ink image ('L', ink bright) -> MNIST-style (28, 28) float32 input, or None if blank."""
+    if ink.getbbox() is None:
+        return None
+    ink = _drop_specks(ink)
+    ink = ink.crop(ink.getbbox())
+    if MIN_STROKE:
+        ink = _thicken_thin_strokes(ink)
+    w, h = ink.size
+    scale = BOX / max(h, w)
+    new_w, new_h = max(1, round(w * scale)), max(1, round(h * scale))
+    method = Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR
+    small = np.asarray(ink.convert("F").resize((new_w, new_h), method), dtype=np.float32)
+    small = np.clip(small / max(float(small.max()), 1e-6), 0.0, 1.0)
+    mass = small.sum()
+    cy = float(small.sum(axis=1) @ np.arange(new_h, dtype=np.float32) / mass)
+    cx = float(small.sum(axis=0) @ np.arange(new_w, dtype=np.float32) / mass)
+    y0 = int(np.clip(round(FIELD / 2 - cy), 0, FIELD - new_h))
+    x0 = int(np.clip(round(FIELD / 2 - cx), 0, FIELD - new_w))
+    out = np.zeros((FIELD, FIELD), np.float32)
+    out[y0:y0 + new_h, x0:x0 + new_w] = small
+    return out
+
+
+def normalize_ink(ink: np.ndarray) -> np.ndarray | None:
+    """Float ink map (H, W) in [0, 1] (ink = 1) -> (28, 28) input, or None if blank."""
+    gray = Image.fromarray((np.clip(ink, 0, 1) * 255).round().astype(np.uint8), "L")
+    return normalize(_clean(gray))
+
+
+def preprocess(image: Image.Image) -> np.ndarray | None:
+    """PIL image of one digit -> (28, 28) float32 network input in [0, 1], or None if blank."""
+    return normalize(ink_image(image))

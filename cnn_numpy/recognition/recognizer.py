@@ -1,0 +1,113 @@
+"""The one recognition path: image -> preprocessing -> network -> probabilities.
+
+Two entry points, both batched: :meth:`Recognizer.recognize_images` for pictures (any size
+and mode; the app's canvas, files) and :meth:`Recognizer.recognize_inputs` for inputs already
+in the network's 28x28 form (MNIST samples, renders preprocessed once for a report). The GUI,
+``python main.py predict``, every evaluation and the tests go through them; nothing here
+knows about Qt.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from PIL import Image
+
+from ..weights import load_weights
+from .preprocess import preprocess
+
+UNSURE_THRESHOLD = 0.6   # below this probability the app says it is unsure and shows the runner-up
+FIELD = 28
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """What the network made of one image."""
+    digit: int | None          # None when the image has no ink
+    confidence: float          # probability of ``digit`` (0.0 when there is no digit)
+    probs: np.ndarray          # (10,) float32; all zeros when there is no ink
+    input_image: np.ndarray    # (28, 28) float32 in [0, 1]: what the network received
+    runner_up: int | None      # the second most probable digit
+
+    @property
+    def unsure(self) -> bool:
+        return self.digit is not None and self.confidence < UNSURE_THRESHOLD
+
+
+@dataclass(frozen=True)
+class Recognitions:
+    """What the network made of a batch of N images, as arrays; ``batch[i]`` is one :class:`Recognition`."""
+    probs: np.ndarray      # (N, 10) float32; rows of zeros for blank images
+    inputs: np.ndarray     # (N, 28, 28) float32: what the network received (zeros when blank)
+    present: np.ndarray    # (N,) bool: the image had ink
+
+    def __len__(self) -> int:
+        return len(self.present)
+
+    @property
+    def digits(self) -> np.ndarray:
+        """(N,) int64: the most probable digit, -1 for a blank image."""
+        return np.where(self.present, self.probs.argmax(axis=1), -1)
+
+    @property
+    def confidence(self) -> np.ndarray:
+        """(N,) float32: the probability of the most probable digit (0 when blank)."""
+        return self.probs.max(axis=1) if len(self) else np.zeros(0, np.float32)
+
+    def __getitem__(self, i: int) -> Recognition:
+        if not self.present[i]:
+            return Recognition(None, 0.0, self.probs[i], self.inputs[i], None)
+        order = np.argsort(self.probs[i])[::-1]
+        return Recognition(int(order[0]), float(self.probs[i, order[0]]), self.probs[i], self.inputs[i],
+                           int(order[1]))
+
+    def __iter__(self) -> Iterator[Recognition]:
+        return (self[i] for i in range(len(self)))
+
+
+class Classifier(Protocol):
+    """What the Recognizer needs of a model: every network of the project (Sequential), or the
+    kNN of the model comparison."""
+    classes: int
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        """(N, 1, 28, 28) float32 -> (N, classes) probabilities."""
+
+
+class Recognizer:
+    """A trained model with the preprocessing that feeds it."""
+
+    def __init__(self, net: Classifier, metadata: dict | None = None):
+        self.net = net
+        self.metadata = metadata or {}
+
+    @classmethod
+    def from_weights(cls, path: Path | str | None = None) -> Recognizer:
+        """Load weights (default: the shipped file); WeightsError names a bad file."""
+        net, meta = load_weights(path)
+        return cls(net, meta)
+
+    def recognize_inputs(self, inputs: np.ndarray | Sequence[np.ndarray | None]) -> Recognitions:
+        """Network inputs (N, 28, 28) float32 in [0, 1], or a list of (28, 28) inputs with None
+        for blank images -> their recognitions, in one network pass."""
+        if isinstance(inputs, np.ndarray):
+            x = np.asarray(inputs, dtype=np.float32).reshape(-1, FIELD, FIELD)
+            present = np.ones(len(x), bool)
+        else:
+            present = np.array([item is not None for item in inputs], bool)
+            x = np.zeros((len(inputs), FIELD, FIELD), np.float32)
+            for i in np.flatnonzero(present):
+                x[i] = inputs[i]
+        probs = np.zeros((len(x), self.net.classes), np.float32)
+        if present.all():
+            probs[:] = self.net.predict_proba(x[:, None])
+        elif present.any():
+            probs[present] = self.net.predict_proba(x[present][:, None])
+        return Recognitions(probs, x, present)
+
+    def recognize_images(self, images: Sequence[Image.Image]) -> Recognitions:
+        """Pictures of digits (any size and mode) -> their recognitions, in one network pass."""
+        return self.recognize_inputs([preprocess(image) for image in images])

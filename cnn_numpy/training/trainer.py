@@ -1,0 +1,243 @@
+"""Training: one mini-batch loop (:class:`Trainer`) for every network of the project, with
+validation, weight averaging, logs, curves, atomic checkpoints and resume.
+
+Any :class:`~cnn_numpy.nn.model.Sequential` trains here: the CNN (:func:`train`) and the
+baselines of the model comparison alike.
+
+Reproducibility: every epoch draws its shuffling, augmentation and dropout from a generator
+seeded by (seed, epoch), so a run resumed from the checkpoint of epoch k continues exactly
+as the uninterrupted run would have.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..data.augment import AugmentConfig, augment_batch
+from ..errors import HdrError
+from ..evaluation.figures import plot_curves
+from ..files import atomic_write, write_text
+from ..nn.averaging import WeightAverage
+from ..nn.convnet import ConvNetConfig, SimpleConvNet
+from ..nn.model import Sequential
+from ..nn.optimizers import cosine_lr, make_optimizer
+from ..reporting import NoProgress, ProgressFactory, Reporter, silent
+
+CHECKPOINT = "checkpoint.npz"
+
+
+class TrainingError(HdrError):
+    """Training cannot go on: a checkpoint that does not fit, a loss that is not finite, a full disk."""
+
+
+@dataclass
+class TrainConfig:
+    """Everything that decides the result of a training run."""
+    epochs: int = 30
+    batch_size: int = 100
+    lr: float = 1e-3
+    optimizer: str = "adam"
+    weight_decay: float = 0.0
+    warmup_epochs: float = 0.5
+    seed: int = 0
+    augment: bool = True
+    average: float = 0.999     # decay of the weight average that is validated and shipped; 0: off
+    net: ConvNetConfig = field(default_factory=ConvNetConfig)
+    aug: AugmentConfig = field(default_factory=AugmentConfig)
+
+
+@dataclass
+class History:
+    """Per-epoch figures, as written to the JSON/CSV logs."""
+    rows: list[dict] = field(default_factory=list)
+
+    def add(self, **row) -> None:
+        self.rows.append(row)
+
+    def write(self, out_dir: Path) -> None:
+        write_text(out_dir / "log.json", json.dumps(self.rows, indent=1) + "\n")
+        if self.rows:
+            buf = io.StringIO()
+            writer = csv.DictWriter(buf, fieldnames=list(self.rows[0]))
+            writer.writeheader()
+            writer.writerows(self.rows)
+            write_text(out_dir / "log.csv", buf.getvalue())
+
+
+def evaluate_loss_acc(model: Sequential, x: np.ndarray, y: np.ndarray, batch: int = 1000) -> tuple[float, float]:
+    """Mean loss and accuracy over (x, y) in batches (x not empty)."""
+    losses, hits = [], 0
+    for i in range(0, len(x), batch):
+        logits = model.forward(x[i:i + batch])
+        losses.append(model.loss_layer.forward(logits, y[i:i + batch]) * len(logits))
+        hits += int((logits.argmax(axis=1) == y[i:i + batch]).sum())
+    return float(sum(losses) / len(x)), hits / len(x)
+
+
+def save_checkpoint(path: Path, model: Sequential, optimizer, epoch: int, cfg: TrainConfig,
+                    history: History, average: WeightAverage | None = None) -> None:
+    """Parameters, optimiser and weight-average state, epoch, config and history in one .npz,
+    written atomically."""
+    arrays = dict(model.params)
+    arrays.update({f"opt.{k}": v for k, v in optimizer.state().items()})
+    if average:
+        arrays.update({f"opt.{k}": v for k, v in average.state().items()})
+    arrays["epoch"] = np.array(epoch)
+    arrays["config"] = np.array(json.dumps(asdict(cfg)))
+    arrays["history"] = np.array(json.dumps(history.rows))
+    atomic_write(path, lambda f: np.savez(f, **arrays))
+
+
+def load_checkpoint(path: Path, names: tuple[str, ...]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray],
+                                                                 int, dict, list]:
+    """(params ``names``, optimiser state, epochs done, config dict, history rows) of a checkpoint;
+    TrainingError if it is damaged or incomplete."""
+    try:
+        with np.load(path, allow_pickle=False) as d:
+            params = {k: d[k] for k in names}
+            opt = {k[4:]: d[k] for k in d.files if k.startswith("opt.")}
+            return params, opt, int(d["epoch"]), json.loads(str(d["config"])), json.loads(str(d["history"]))
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
+        raise TrainingError(f"The checkpoint {path} is damaged or incomplete ({e}): delete it to start again, "
+                            "or choose another --out folder.") from e
+
+
+def config_from_dict(d: dict) -> TrainConfig:
+    d = dict(d)
+    d["net"] = ConvNetConfig.from_dict(d["net"])
+    aug = dict(d["aug"])
+    aug["scale"] = tuple(aug["scale"])
+    d["aug"] = AugmentConfig(**aug)
+    return TrainConfig(**d)
+
+
+class Trainer:
+    """Trains a model with mini-batches: Adam/SGD/momentum, cosine schedule with warm-up,
+    optional augmentation and weight averaging, a validation pass and a checkpoint per epoch.
+
+    ``log`` receives one line per epoch; ``progress(total, label)`` makes a per-epoch
+    progress reporter (see :class:`Progress`). Both default to silence.
+    """
+
+    def __init__(self, model: Sequential, cfg: TrainConfig, log: Reporter | None = None,
+                 progress: ProgressFactory | None = None):
+        self.model, self.cfg = model, cfg
+        self.log = log or silent
+        self.progress = progress or NoProgress
+        self.optimizer = make_optimizer(cfg.optimizer, cfg.weight_decay)
+        self.average = WeightAverage(model.params, cfg.average) if cfg.average else None
+        self.history = History()
+
+    def _resume(self, ckpt: Path) -> int:
+        """Load the checkpoint's state; -> epochs already done."""
+        params, opt_state, start, saved_cfg, rows = load_checkpoint(ckpt, tuple(self.model.params))
+        try:
+            same = config_from_dict(saved_cfg) == self.cfg
+        except (KeyError, TypeError, ValueError):
+            same = False
+        if not same or any(params[k].shape != p.shape for k, p in self.model.params.items()):
+            raise TrainingError(f"The checkpoint {ckpt} was made with other settings: resume with the same "
+                                "options, or choose another --out folder.")
+        for k, p in self.model.params.items():
+            p[...] = params[k]
+        self.optimizer.load_state(opt_state)
+        if self.average:
+            self.average.load_state(opt_state)
+        self.history.rows = rows
+        self.log(f"resuming from {ckpt} after epoch {start}")
+        return start
+
+    def fit(self, x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray | None = None,
+            y_val: np.ndarray | None = None, out_dir: Path | None = None,
+            resume: bool = False) -> dict[str, np.ndarray]:
+        """Train on (x_train (N, ...) float32, y_train (N,) int); -> the parameters to use
+        (the weight average when ``cfg.average`` is set, else the last step's).
+
+        With ``out_dir``: writes checkpoint.npz after every epoch, log.json, log.csv and
+        curves.png there, and with ``resume`` continues from its checkpoint.
+        """
+        cfg, model = self.cfg, self.model
+        final = self.average.params if self.average else model.params
+        evaluated = model.with_params(final) if self.average else model
+        start = 0
+        ckpt = Path(out_dir) / CHECKPOINT if out_dir is not None else None
+        if ckpt is not None:
+            try:
+                ckpt.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise TrainingError(f"Cannot create the folder {ckpt.parent} ({e.strerror or e}): "
+                                    "choose another --out folder.") from e
+            for stale in ckpt.parent.glob(CHECKPOINT + ".*.tmp"):     # left by a run killed mid-write
+                stale.unlink()
+            if resume and ckpt.is_file():
+                start = self._resume(ckpt)
+            elif resume:
+                self.log(f"no checkpoint in {out_dir}: starting from the beginning")
+        y_train = y_train.astype(np.int64)
+        has_val = x_val is not None and len(x_val) > 0
+        y_val = y_val.astype(np.int64) if has_val else None
+        steps_per_epoch = -(-len(x_train) // cfg.batch_size)
+        total, warmup = cfg.epochs * steps_per_epoch, int(cfg.warmup_epochs * steps_per_epoch)
+        for epoch in range(start, cfg.epochs):
+            rng = np.random.default_rng([cfg.seed, epoch])
+            model.rng.bit_generator.state = np.random.default_rng([cfg.seed, epoch, 1]).bit_generator.state
+            order = rng.permutation(len(x_train))
+            started, loss_sum, hits = time.perf_counter(), 0.0, 0
+            bar = self.progress(steps_per_epoch, f"epoch {epoch + 1}/{cfg.epochs}")
+            for step in range(steps_per_epoch):
+                idx = order[step * cfg.batch_size:(step + 1) * cfg.batch_size]
+                xb, yb = x_train[idx], y_train[idx]
+                if cfg.augment:
+                    xb = augment_batch(xb, rng, cfg.aug)
+                loss, grads = model.gradient(xb, yb)
+                if not np.isfinite(loss):
+                    raise TrainingError(f"The loss became {loss} at epoch {epoch + 1}, step {step + 1}: lower the "
+                                        f"learning rate (--lr {cfg.lr:g}) or weight decay; nothing was shipped"
+                                        + (f", and {ckpt} still holds the last good epoch." if ckpt else "."))
+                lr = cosine_lr(cfg.lr, epoch * steps_per_epoch + step, total, warmup)
+                self.optimizer.update(model.params, grads, lr)
+                if self.average:
+                    self.average.update(model.params)
+                loss_sum += loss * len(idx)
+                hits += int((model.loss_layer.probs.argmax(axis=1) == yb).sum())
+                bar.update(step + 1, f"loss {loss:.4f}")
+            bar.close()
+            seconds = time.perf_counter() - started
+            val_loss, val_acc = evaluate_loss_acc(evaluated, x_val, y_val) if has_val else (None, None)
+            self.history.add(epoch=epoch + 1, train_loss=loss_sum / len(x_train), train_acc=hits / len(x_train),
+                             val_loss=val_loss, val_acc=val_acc, lr=lr, seconds=round(seconds, 2))
+            if ckpt is not None:
+                try:
+                    save_checkpoint(ckpt, model, self.optimizer, epoch + 1, cfg, self.history, self.average)
+                    self.history.write(ckpt.parent)
+                except OSError as e:
+                    raise TrainingError(f"Could not write the checkpoint of epoch {epoch + 1} in {ckpt.parent} "
+                                        f"({e.strerror or e}); the checkpoint of the epoch before is intact.") from e
+            val_text = "no validation split" if val_loss is None else f"val loss {val_loss:.4f} acc {val_acc:.4f}"
+            self.log(f"epoch {epoch + 1}/{cfg.epochs}: train loss {loss_sum / len(x_train):.4f} "
+                     f"acc {hits / len(x_train):.4f} | {val_text} | {seconds:.1f} s")
+        if ckpt is not None:
+            plot_curves(self.history.rows, ckpt.parent / "curves.png")
+        return final
+
+
+def train(cfg: TrainConfig, x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray,
+          y_val: np.ndarray, out_dir: Path, resume: bool = False, log: Reporter | None = None,
+          progress: ProgressFactory | None = None) -> tuple[SimpleConvNet, History]:
+    """Train the CNN of ``cfg.net`` and return (network, history). x: (N, 1, 28, 28) float32, y: (N,) int.
+
+    The network returned holds the averaged weights when ``cfg.average`` is set, else the
+    last step's. See :meth:`Trainer.fit` for what is written to ``out_dir``.
+    """
+    net = SimpleConvNet(cfg.net, seed=cfg.seed)
+    trainer = Trainer(net, cfg, log, progress)
+    params = trainer.fit(x_train, y_train, x_val, y_val, out_dir, resume)
+    final = net if params is net.params else net.with_params(params)
+    return final, trainer.history

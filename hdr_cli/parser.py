@@ -1,0 +1,105 @@
+"""The options of every command. Defaults come from the library's config dataclasses, so each
+default has one source."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cnn_numpy.nn.convnet import ConvNetConfig
+from cnn_numpy.nn.optimizers import OPTIMIZERS
+from cnn_numpy.paths import DEFAULT_WEIGHTS, REPO_ROOT
+from cnn_numpy.recognition.files import BATCH
+from cnn_numpy.training.datasets import DataConfig
+from cnn_numpy.training.trainer import TrainConfig
+
+from .options import float_in, http_url, int_at_least, output_file, output_folder
+
+COMMANDS = ("train", "evaluate", "evaluate-real", "predict", "download-mnist", "gui")
+TRAIN, NET, DATA = TrainConfig(), ConvNetConfig(), DataConfig()
+
+
+def weights_file(value: str) -> Path:
+    path = output_file(value)
+    if path.suffix != ".npz":
+        raise argparse.ArgumentTypeError(f"weights are written as .npz: give a name ending in .npz, not {value}")
+    return path
+
+
+def add_common(p: argparse.ArgumentParser, weights: bool = True, data: bool = True) -> None:
+    if weights:
+        p.add_argument("--weights", type=Path, default=None,
+                       help=f"weights .npz (default: {DEFAULT_WEIGHTS.relative_to(REPO_ROOT)})")
+    if data:
+        p.add_argument("--data-dir", type=Path, default=None,
+                       help="folder with the MNIST IDX files (default: $HDR_DATA_DIR, else the user cache)")
+
+
+def add_train(sub) -> None:
+    tr = sub.add_parser("train", help="train the network on MNIST")
+    add_common(tr, weights=False)
+    tr.add_argument("--epochs", type=int_at_least(1), default=TRAIN.epochs)
+    tr.add_argument("--batch-size", type=int_at_least(1), default=TRAIN.batch_size)
+    tr.add_argument("--lr", type=float_in(0, low_open=True), default=TRAIN.lr,
+                    help="peak learning rate (cosine schedule)")
+    tr.add_argument("--optimizer", choices=tuple(OPTIMIZERS), default=TRAIN.optimizer)
+    tr.add_argument("--weight-decay", type=float_in(0), default=TRAIN.weight_decay, help="L2 weight decay")
+    tr.add_argument("--hidden", type=int_at_least(1), default=NET.hidden,
+                    help="hidden units of the first Affine layer (default: %(default)s)")
+    tr.add_argument("--dropout", type=float_in(0, 1, high_open=True), default=NET.dropout,
+                    help="dropout rate after the hidden layer (default: %(default)s)")
+    tr.add_argument("--seed", type=int_at_least(0), default=TRAIN.seed)
+    tr.add_argument("--average", type=float_in(0, 1, low_open=True, high_open=True, also=(0.0,)),
+                    default=TRAIN.average, metavar="DECAY",
+                    help="validate and ship an exponential moving average of the weights (0: off)")
+    tr.add_argument("--no-augment", action="store_true", help="train on the plain images")
+    tr.add_argument("--styles", type=float_in(0, 1), default=DATA.styles, metavar="FRACTION",
+                    help="add slashed zeros made from this fraction of the training zeros (0: off)")
+    tr.add_argument("--val-size", type=int_at_least(0), default=DATA.val_size,
+                    help="training images held out for validation")
+    tr.add_argument("--subset", type=int_at_least(1), default=DATA.subset,
+                    help="use only the first N training images (quick runs)")
+    tr.add_argument("--out", type=output_folder, default=Path("runs/train"),
+                    help="folder for checkpoint, logs and curves")
+    tr.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out")
+    tr.add_argument("--ship", type=weights_file, default=None, metavar="WEIGHTS",
+                    help="when done, evaluate on MNIST test and write weights + metadata here "
+                         "(the app's file is weights/simple_convnet.npz)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python main.py", description=(
+        "Handwritten digit recognition with a from-scratch NumPy CNN. Without a command, opens the app."))
+    sub = parser.add_subparsers(dest="command")
+
+    gui = sub.add_parser("gui", help="open the app (the default)")
+    add_common(gui)
+    gui.add_argument("--lang", choices=("zh", "en"), default=None, help="interface language (default: system locale)")
+
+    add_train(sub)
+
+    ev = sub.add_parser("evaluate", help="accuracy of the weights on the 10,000 MNIST test images")
+    add_common(ev)
+    ev.add_argument("--json", action="store_true", help="print one JSON object")
+
+    er = sub.add_parser("evaluate-real", help="accuracy on real writers' pen digits drawn as on the canvas")
+    add_common(er, data=False)
+    er.add_argument("--unipen-dir", type=Path, default=None,
+                    help="folder with strokes.npz (default: $HDR_UNIPEN_DIR)")
+    er.add_argument("--seed", type=int_at_least(0), default=0, help="seed of the sizes, positions and pen widths")
+    er.add_argument("--out", type=output_folder, default=Path("docs/real_writers"),
+                    help="folder for the confusion matrix and the mistakes gallery")
+    er.add_argument("--json", action="store_true", help="print one JSON object")
+
+    pr = sub.add_parser("predict", help="recognise the digit in image files or folders")
+    add_common(pr, data=False)
+    pr.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="image files or folders of images")
+    pr.add_argument("--json", action="store_true", help="one JSON object per line")
+    pr.add_argument("--batch-size", type=int_at_least(1), default=BATCH, help="images per network pass")
+    pr.add_argument("--workers", type=int_at_least(1), default=None, help="decoding processes (default: CPU count)")
+
+    dl = sub.add_parser("download-mnist", help="download the four MNIST files and verify their SHA-256")
+    dl.add_argument("--data-dir", type=Path, default=None,
+                    help="destination (default: $HDR_DATA_DIR, else the user cache)")
+    dl.add_argument("--mirror", type=http_url, action="append", default=None, metavar="URL",
+                    help="base URL to try instead of the official mirrors (repeatable)")
+    return parser
