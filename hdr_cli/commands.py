@@ -3,24 +3,28 @@ Without a command, the GUI opens."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 
 from cnn_numpy.data.download import DownloadError, download_mnist
+from cnn_numpy.data.letters import load_letters
 from cnn_numpy.data.mnist import resolve_data_dir
-from cnn_numpy.data.unipen import load_pen_digits
+from cnn_numpy.data.pendigits import PendigitsMissingError, download_pendigits, resolve_pendigits_dir
+from cnn_numpy.data.unipen import UnipenMissingError
 from cnn_numpy.errors import HdrError
+from cnn_numpy.evaluation.calibrate import calibrate
 from cnn_numpy.evaluation.figures import plot_confusion, plot_mistakes
-from cnn_numpy.evaluation.real_writers import evaluate_real_writers
+from cnn_numpy.evaluation.real_writers import evaluate_real_writers, writer_sets
 from cnn_numpy.evaluation.scores import confusion_matrix, evaluate_mnist_test, format_table
 from cnn_numpy.nn.convnet import ConvNetConfig
 from cnn_numpy.paths import DEFAULT_WEIGHTS
+from cnn_numpy.recognition.calibration import Calibration
 from cnn_numpy.recognition.recognizer import Recognizer
 from cnn_numpy.reporting import printable_command
 from cnn_numpy.training.datasets import DataConfig, training_data
 from cnn_numpy.training.shipping import TRAINING_LOG, ship
 from cnn_numpy.training.trainer import CHECKPOINT, TrainConfig, train
+from cnn_numpy.weights import load_weights, metadata_path, save_weights
 
 from .parser import COMMANDS, build_parser
 from .predict import run_predict
@@ -40,23 +44,34 @@ def cmd_train(args) -> int:
     cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, optimizer=args.optimizer,
                       weight_decay=args.weight_decay, seed=args.seed, augment=not args.no_augment,
                       average=args.average, net=ConvNetConfig(hidden=args.hidden, dropout=args.dropout))
-    data_cfg = DataConfig(val_size=args.val_size, subset=args.subset, styles=args.styles)
-    data = training_data(data_cfg, args.seed, args.data_dir)
+    data_cfg = DataConfig(val_size=args.val_size, subset=args.subset, styles=args.styles,
+                          pen_renders=args.pen_renders, pen_styles=args.pen_styles, letters=args.letters,
+                          noise=args.noise)
+    try:
+        data = training_data(data_cfg, args.seed, args.epochs, args.data_dir, args.pendigits_dir, args.unipen_dir)
+    except PendigitsMissingError as e:
+        raise PendigitsMissingError(f"{e} To train on MNIST alone, pass --pen-renders 0.") from e
     if data.styled:
         print(f"added {data.styled} slashed zeros")
+    if data.extra:
+        print(f"each epoch adds about {data.extra.size:,} pen-drawn samples (pendigits training writers"
+              f"{', letters' if args.letters else ''}{', scribbles and noise' if args.noise else ''})")
     started = time.perf_counter()
     try:
         net, history = train(cfg, data.x_train, data.y_train, data.x_val, data.y_val, args.out,
-                             resume=args.resume, log=print, progress=ProgressBar)
+                             resume=args.resume, log=print, progress=ProgressBar, extra=data.extra)
     except KeyboardInterrupt:
         eprint(f"\nInterrupted. The last good checkpoint is {args.out / CHECKPOINT} "
                "(continue with the same command and --resume).")
         return 130
+    finally:
+        if data.extra:
+            data.extra.close()
     minutes = (time.perf_counter() - started) / 60
     print(f"training took {minutes:.1f} min; logs and curves in {args.out}")
     if args.ship:
         scores = ship(net, args.ship, command_line(), cfg, data_cfg, history.rows, minutes, args.data_dir,
-                      os.environ.get("HDR_UNIPEN_DIR"))
+                      args.pendigits_dir, args.unipen_dir, log=eprint)
         print(format_table(scores))
         print(f"wrote {args.ship}, {args.ship.with_suffix('.json')} and {TRAINING_LOG} beside them")
     return 0
@@ -79,26 +94,64 @@ def cmd_evaluate(args) -> int:
 
 def cmd_evaluate_real(args) -> int:
     recognizer = Recognizer.from_weights(args.weights)
-    digits = load_pen_digits(args.unipen_dir)
-    started = time.perf_counter()
-    result = evaluate_real_writers(recognizer, digits, args.seed)
+    sets = writer_sets(args.unipen_dir, args.pendigits_dir)
+    command, results, started = command_line(), {}, time.perf_counter()
+    for key, (name, digits) in sets.items():
+        result = results[key] = evaluate_real_writers(recognizer, digits, args.seed, name)
+        scores, recs = result.scores, result.recognitions
+        answered = recs.present
+        plot_confusion(confusion_matrix(scores.predictions[answered], scores.labels[answered]),
+                       args.out / f"confusion_{key}.png", name, command)
+        plot_mistakes(recs.inputs, scores.labels, scores.predictions, recs.confidence,
+                      args.out / f"mistakes_{key}.png", f"{name}: what the network received", command)
     seconds = time.perf_counter() - started
-    scores, recs = result.scores, result.recognitions
-    command = command_line()
-    answered = recs.present
-    plot_confusion(confusion_matrix(scores.predictions[answered], scores.labels[answered]),
-                   args.out / "confusion.png", "Real writers (UNIPEN dev)", command)
-    plot_mistakes(recs.inputs, scores.labels, scores.predictions, recs.confidence, args.out / "mistakes.png",
-                  "Real writers: what the network received", command)
     if args.json:
-        print(json.dumps({**scores.to_dict(), "per_source": result.per_source, "seconds": round(seconds, 2)}))
-    else:
-        print(format_table([scores]))
-        if not answered.all():
-            print(f"{int((~answered).sum())} renders had no ink after preprocessing (counted wrong)")
-        print("per source: " + ", ".join(f"{k} {v * 100:.2f} %" for k, v in result.per_source.items()))
-        print(f"figures in {args.out} ({seconds:.1f} s)")
+        print(json.dumps({key: {**r.scores.to_dict(), "per_source": r.per_source} for key, r in results.items()}
+                         | {"seconds": round(seconds, 2)}))
+        return 0
+    print(format_table([r.scores for r in results.values()]))
+    for key, r in results.items():
+        blank = int((~r.recognitions.present).sum())
+        if blank:
+            print(f"{r.scores.name}: {blank} renders had no ink after preprocessing (counted wrong)")
+        if key == "unipen":
+            print("UNIPEN per source: " + ", ".join(f"{k} {v * 100:.2f} %" for k, v in r.per_source.items()))
+    print(f"figures in {args.out} ({seconds:.1f} s)")
     return 0
+
+
+def cmd_calibrate(args) -> int:
+    path = args.weights or DEFAULT_WEIGHTS
+    net, meta = load_weights(path)
+    sets = writer_sets(args.unipen_dir, args.pendigits_dir)
+    try:
+        letters = load_letters(args.unipen_dir)
+    except UnipenMissingError:
+        letters = None
+        eprint("note: no UNIPEN letters.npz: the not-a-digit verdict is checked on noise and scribbles only")
+    calibration, figures = calibrate(net, {name: digits for name, digits in sets.values()}, letters, args.seed)
+    meta.update(calibration=calibration.to_dict(), calibration_figures=figures, calibration_command=command_line())
+    save_weights(net, path, meta)
+    print(format_calibration(calibration, figures))
+    print(f"recorded in {metadata_path(path)}")
+    return 0
+
+
+def format_calibration(calibration: Calibration, figures: dict) -> str:
+    """The calibration and what it achieves, as plain text."""
+    lines = [f"temperature {calibration.temperature:.3f}; not a digit below {calibration.not_digit_below:.3f}, "
+             f"unsure below {calibration.unsure_below:.3f}"]
+    for name, fig in figures.items():
+        if "calibrated" in fig:
+            before, after = fig["uncalibrated"], fig["calibrated"]
+            lines.append(f"{name}: accuracy {after['accuracy'] * 100:.2f} %, ECE {before['ece'] * 100:.2f} % -> "
+                         f"{after['ece'] * 100:.2f} %, wrong answers flagged {after['wrong_flagged'] * 100:.1f} %, "
+                         f"right answers flagged {after['right_flagged'] * 100:.2f} %, called not a digit "
+                         f"{after['digits_not_digit'] * 100:.2f} %")
+        else:
+            lines.append(f"{name}: called a digit {fig['called_digit'] * 100:.1f} %, "
+                         f"not a digit {fig['called_not_digit'] * 100:.1f} % (of {fig['samples']:,})")
+    return "\n".join(lines)
 
 
 def cmd_predict(args) -> int:
@@ -120,13 +173,29 @@ def cmd_download_mnist(args) -> int:
     return 0
 
 
+def cmd_download_pendigits(args) -> int:
+    dest = resolve_pendigits_dir(args.pendigits_dir)
+    print(f"Downloading the pendigits pen trajectories (UCI) into {dest}")
+    try:
+        download_pendigits(dest, args.mirror, report=eprint, progress=ProgressBar)
+    except DownloadError as e:
+        eprint(f"error: {e}")
+        return 1
+    except KeyboardInterrupt:
+        eprint("\ninterrupted: no partial file was left behind")
+        return 130
+    print(f"pendigits is ready in {dest}")
+    return 0
+
+
 def cmd_gui(args) -> int:
     from hdr_gui.app import run
     return run(weights=args.weights, data_dir=args.data_dir, lang=args.lang)
 
 
-RUN = {"train": cmd_train, "evaluate": cmd_evaluate, "evaluate-real": cmd_evaluate_real, "predict": cmd_predict,
-       "download-mnist": cmd_download_mnist, "gui": cmd_gui}
+RUN = {"train": cmd_train, "evaluate": cmd_evaluate, "evaluate-real": cmd_evaluate_real, "calibrate": cmd_calibrate,
+       "predict": cmd_predict,
+       "download-mnist": cmd_download_mnist, "download-pendigits": cmd_download_pendigits, "gui": cmd_gui}
 
 
 def main(argv: list[str] | None = None) -> int:

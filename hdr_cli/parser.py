@@ -14,7 +14,7 @@ from cnn_numpy.training.trainer import TrainConfig
 
 from .options import float_in, http_url, int_at_least, output_file, output_folder
 
-COMMANDS = ("train", "evaluate", "evaluate-real", "predict", "download-mnist", "gui")
+COMMANDS = ("train", "evaluate", "evaluate-real", "calibrate", "predict", "download-mnist", "download-pendigits", "gui")
 TRAIN, NET, DATA = TrainConfig(), ConvNetConfig(), DataConfig()
 
 
@@ -34,8 +34,15 @@ def add_common(p: argparse.ArgumentParser, weights: bool = True, data: bool = Tr
                        help="folder with the MNIST IDX files (default: $HDR_DATA_DIR, else the user cache)")
 
 
+def add_pen_dirs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pendigits-dir", type=Path, default=None,
+                   help="folder with pendigits-orig.tra/.tes (default: $HDR_PENDIGITS_DIR, else the user cache)")
+    p.add_argument("--unipen-dir", type=Path, default=None,
+                   help="folder with UNIPEN strokes.npz and letters.npz (default: $HDR_UNIPEN_DIR)")
+
+
 def add_train(sub) -> None:
-    tr = sub.add_parser("train", help="train the network on MNIST")
+    tr = sub.add_parser("train", help="train the network (MNIST and pen-drawn digits)")
     add_common(tr, weights=False)
     tr.add_argument("--epochs", type=int_at_least(1), default=TRAIN.epochs)
     tr.add_argument("--batch-size", type=int_at_least(1), default=TRAIN.batch_size)
@@ -54,6 +61,16 @@ def add_train(sub) -> None:
     tr.add_argument("--no-augment", action="store_true", help="train on the plain images")
     tr.add_argument("--styles", type=float_in(0, 1), default=DATA.styles, metavar="FRACTION",
                     help="add slashed zeros made from this fraction of the training zeros (0: off)")
+    tr.add_argument("--pen-renders", type=int_at_least(0), default=DATA.pen_renders, metavar="N",
+                    help="canvas renders of every pendigits training digit per epoch (0: train on MNIST alone; "
+                         "default: %(default)s)")
+    tr.add_argument("--pen-styles", type=float_in(0, 1), default=DATA.pen_styles, metavar="FRACTION",
+                    help="share of the pen zeros and sevens drawn slashed or crossed (default: %(default)s)")
+    tr.add_argument("--letters", type=float_in(0, 1), default=DATA.letters, metavar="FRACTION",
+                    help="share of the UNIPEN letters drawn each epoch as not-a-digit examples (default: %(default)s)")
+    tr.add_argument("--noise", type=int_at_least(0), default=DATA.noise, metavar="N",
+                    help="scribbles and noise images per epoch as not-a-digit examples (default: %(default)s)")
+    add_pen_dirs(tr)
     tr.add_argument("--val-size", type=int_at_least(0), default=DATA.val_size,
                     help="training images held out for validation")
     tr.add_argument("--subset", type=int_at_least(1), default=DATA.subset,
@@ -83,12 +100,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     er = sub.add_parser("evaluate-real", help="accuracy on real writers' pen digits drawn as on the canvas")
     add_common(er, data=False)
-    er.add_argument("--unipen-dir", type=Path, default=None,
-                    help="folder with strokes.npz (default: $HDR_UNIPEN_DIR)")
+    add_pen_dirs(er)
     er.add_argument("--seed", type=int_at_least(0), default=0, help="seed of the sizes, positions and pen widths")
     er.add_argument("--out", type=output_folder, default=Path("docs/real_writers"),
                     help="folder for the confusion matrix and the mistakes gallery")
     er.add_argument("--json", action="store_true", help="print one JSON object")
+
+    ca = sub.add_parser("calibrate", help="fit the weights' confidence calibration and verdict thresholds on the "
+                                          "validation writers, and record them in the weights' metadata")
+    add_common(ca, data=False)
+    add_pen_dirs(ca)
+    ca.add_argument("--seed", type=int_at_least(0), default=0, help="seed of the sizes, positions and pen widths")
 
     pr = sub.add_parser("predict", help="recognise the digit in image files or folders")
     add_common(pr, data=False)
@@ -102,4 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="destination (default: $HDR_DATA_DIR, else the user cache)")
     dl.add_argument("--mirror", type=http_url, action="append", default=None, metavar="URL",
                     help="base URL to try instead of the official mirrors (repeatable)")
+    dp = sub.add_parser("download-pendigits", help="download the pendigits pen trajectories (UCI) and verify them")
+    dp.add_argument("--pendigits-dir", type=Path, default=None,
+                    help="destination (default: $HDR_PENDIGITS_DIR, else the user cache)")
+    dp.add_argument("--mirror", type=http_url, action="append", default=None, metavar="URL",
+                    help="base URL to try instead of UCI's (repeatable)")
     return parser

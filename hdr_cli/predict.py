@@ -1,48 +1,83 @@
-"""``python main.py predict``: one output line per image file, in the order given."""
+"""``python main.py predict``: one output line per image file, in the order given.
+
+Whatever the file names hold, each file gets exactly one line and printing never fails: in plain
+text, control characters are escaped as repr does (a newline as \\n), bytes that are not valid in
+the file system's encoding as \\xff, and characters the output's encoding lacks as \\u6570; JSON
+escapes all of these itself (``ensure_ascii``), the bytes as surrogates Python reads back losslessly.
+"""
 from __future__ import annotations
 
 import json
 import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from cnn_numpy.data.image_files import ImageFileError, iter_image_paths
 from cnn_numpy.recognition.files import BATCH, recognize_files
 from cnn_numpy.recognition.recognizer import Recognition, Recognizer
 
 
+def printable(text: str) -> str:
+    """``text`` as one printable line: unprintable characters escaped as repr does (\\n, \\x1b),
+    undecodable file-name bytes (surrogate escapes) as the bytes they stand for (\\xff)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
+def _escape(char: str) -> str:
+    if "\udc80" <= char <= "\udcff":          # os.fsdecode's stand-in for an undecodable byte
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return char.encode("unicode_escape").decode("ascii")
+
+
+UNCALIBRATED = ("note: {weights} carry no calibration, so confidences are the raw softmax and no answer is "
+                "called not-a-digit (python main.py calibrate --weights W adds one).")
+
+
 def format_line(path: Path, rec: Recognition, as_json: bool) -> str:
     """One output line for a recognised (or blank) image."""
     if as_json:
         return json.dumps({"path": str(path), "digit": rec.digit, "confidence": round(rec.confidence, 6),
-                           "probs": [round(float(p), 6) for p in rec.probs]})
-    if rec.digit is None:
-        return f"{path}: no digit (blank image)"
-    return f"{path}: {rec.digit} ({rec.confidence * 100:.1f} %)"
+                           "verdict": rec.verdict, "probs": [round(float(p), 6) for p in rec.probs]})
+    name = printable(str(path))
+    if rec.verdict == "blank":
+        return f"{name}: no digit (blank image)"
+    if rec.verdict == "not_digit":
+        return f"{name}: not a digit (best guess {rec.digit}, {rec.confidence * 100:.1f} %)"
+    if rec.verdict == "unsure":
+        return f"{name}: {rec.digit} ({rec.confidence * 100:.1f} %, unsure: perhaps {rec.runner_up})"
+    return f"{name}: {rec.digit} ({rec.confidence * 100:.1f} %)"
 
 
 def format_error(error: ImageFileError, as_json: bool) -> str:
+    """One output line for a file that could not be used."""
     if as_json:
         return json.dumps({"path": str(error.path), "error": error.reason})
-    return f"error: {error}"
+    return f"error: {printable(str(error))}"
+
+
+def write_line(stream: TextIO, line: str) -> None:
+    """Write ``line`` and a newline; characters the stream cannot encode become backslash escapes."""
+    encoding = stream.encoding or "utf-8"
+    stream.write(line.encode(encoding, "backslashreplace").decode(encoding) + "\n")
 
 
 def run_predict(paths: list[Path], weights: Path | None, as_json: bool,
                 batch_size: int = BATCH, workers: int | None = None) -> int:
     """Print the digit of every image in ``paths`` (files or folders). -> exit code:
-    0 all recognised, 1 some files could not be read, 2 nothing to do.
+    0 all recognised, 1 some paths could not be read, 2 nothing to do.
     WeightsError (bad weights file) propagates to the caller."""
     workers = (os.cpu_count() or 1) if workers is None else workers
-    try:
-        files = iter_image_paths(paths)
-    except ImageFileError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    files = iter_image_paths(paths)
     if not files:
-        where = ", ".join(map(str, paths)) or "(no paths given)"
-        print(f"error: no image files found in {where}", file=sys.stderr)
+        where = ", ".join(printable(str(path)) for path in paths) or "(no paths given)"
+        write_line(sys.stderr, f"error: no image files found in {where}")
         return 2
     recognizer = Recognizer.from_weights(weights)
+    if not recognizer.calibrated:
+        write_line(sys.stderr, UNCALIBRATED.format(weights=weights or "the shipped weights"))
     failures = 0
     try:
         for path, result in recognize_files(recognizer, files, batch_size, workers):
@@ -50,12 +85,12 @@ def run_predict(paths: list[Path], weights: Path | None, as_json: bool,
                 failures += 1
                 if not as_json:          # errors go to stderr, after the lines before them
                     sys.stdout.flush()
-                    print(format_error(result, False), file=sys.stderr)
+                    write_line(sys.stderr, format_error(result, False))
                     continue
                 line = format_error(result, True)
             else:
                 line = format_line(path, result, as_json)
-            sys.stdout.write(line + "\n")
+            write_line(sys.stdout, line)
         sys.stdout.flush()
     except BrokenPipeError:          # e.g. piped into `head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import pathlib
 import sys
+from collections.abc import Mapping
 
 from PyQt5.QtCore import QCoreApplication, Qt
 from PyQt5.QtWidgets import QApplication, QMessageBox, QWidget
 
 from cnn_numpy.data.mnist import load_mnist
+from cnn_numpy.errors import HdrError
 from cnn_numpy.paths import DEFAULT_WEIGHTS
 from cnn_numpy.recognition.recognizer import Recognizer
 
@@ -17,6 +20,20 @@ from .main_window import MainWindow
 from .slot_errors import install_excepthook
 
 log = logging.getLogger(__name__)
+DISPLAY_PLATFORMS = ("xcb", "wayland")     # Qt platforms that draw through a display server (prefixes)
+
+
+class NoDisplayError(HdrError):
+    """The app cannot open a window: there is no display to open it on."""
+
+
+def display_missing(environ: Mapping[str, str] = os.environ) -> bool:
+    """True where Qt would abort for want of a display: on an X11/Wayland system with neither DISPLAY nor
+    WAYLAND_DISPLAY set, unless QT_QPA_PLATFORM offers a platform that needs none (offscreen, vnc, ...)."""
+    if sys.platform in ("win32", "darwin") or environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return False
+    platforms = [p.split(":")[0].strip() for p in environ.get("QT_QPA_PLATFORM", "").split(";") if p.strip()]
+    return all(p.startswith(DISPLAY_PLATFORMS) for p in platforms)
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -60,7 +77,10 @@ def start(weights: pathlib.Path | None = None, data_dir: pathlib.Path | None = N
 
 def run(weights: pathlib.Path | None = None, data_dir: pathlib.Path | None = None,
         lang: str | None = None, argv: list[str] | None = None) -> int:
-    """Run the GUI until its window is closed; returns the exit code."""
+    """Run the GUI until its window is closed; returns the exit code. NoDisplayError without a display."""
+    if display_missing():
+        raise NoDisplayError("The app needs a display and none was found (DISPLAY and WAYLAND_DISPLAY are not "
+                             "set); commands such as 'python main.py predict' work without one.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_application(argv)
     install_excepthook()

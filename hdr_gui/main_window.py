@@ -9,7 +9,7 @@ from enum import IntEnum
 import numpy as np
 from PyQt5 import uic
 from PyQt5.QtCore import Qt, pyqtSignal
-from PyQt5.QtGui import QCloseEvent, QKeySequence
+from PyQt5.QtGui import QCloseEvent, QGuiApplication, QKeySequence
 from PyQt5.QtWidgets import (
     QHeaderView,
     QMainWindow,
@@ -32,6 +32,7 @@ from .slot_errors import guarded_slot, show_error
 MnistLoader = Callable[[str], tuple[np.ndarray, np.ndarray]]
 RIGHT_STYLE = "color: #2e7d32;"
 WRONG_STYLE = "color: #c62828;"
+MAX_WINDOW_PIXELS = 16384    # per side, in device pixels: Qt's backing store crashes on windows near 32767 px
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self._rng = rng if rng is not None else np.random.default_rng()
         self._draws: MnistDraws | None = None
         self._mnist_loading: BackgroundCall | None = None
+        self._mnist_error: Exception | None = None     # why MNIST failed to load; retried when the user asks
         self._sample: Sample | None = None
         self._sample_counted = False
         self._tally = Tally()
@@ -66,6 +68,7 @@ class MainWindow(QMainWindow):
         self.canvas.set_placeholder(self.tr("在这里用鼠标写一个数字"))
         self.canvas.set_pen_width(self.penWidthSlider.value())
         self._fit_score_table()
+        self._cap_window_size()
         self._connect_signals()
         self._add_shortcuts()
         self._show_tally()
@@ -142,6 +145,7 @@ class MainWindow(QMainWindow):
 
     @guarded_slot(int)
     def _mode_changed(self, index: int) -> None:
+        self._mnist_error = None          # choosing MNIST mode again is the user's way to retry a failed load
         self._apply_mode()
 
     @guarded_slot(int)
@@ -187,9 +191,9 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(key), self).activated.connect(slot)
 
     def _apply_mode(self) -> None:
-        """Show the widgets of the current mode; start reading MNIST the first time it is needed."""
+        """Show the widgets of the current mode; start reading MNIST when it is needed and has not failed."""
         mnist = self.mode() == Mode.MNIST
-        if mnist and self._draws is None and self._mnist_loading is None:
+        if mnist and self._draws is None and self._mnist_loading is None and self._mnist_error is None:
             self._start_loading_mnist()
         if not mnist:
             self.inputStack.setCurrentWidget(self.canvasPage)
@@ -221,11 +225,12 @@ class MainWindow(QMainWindow):
 
     @guarded_slot(object)
     def _mnist_failed(self, error: Exception) -> None:
+        self._mnist_error = error
         self._finish_loading_mnist()
+        self.mnistStatusLabel.setText(self._mnist_help(error))
         if not isinstance(error, MnistError):
             raise error
         log.warning("MNIST unavailable: %s", error)
-        self.mnistStatusLabel.setText(self._mnist_help(error))
 
     def _finish_loading_mnist(self) -> None:
         self._mnist_loading.wait()
@@ -235,13 +240,14 @@ class MainWindow(QMainWindow):
             self._apply_mode()
         self.mnist_load_finished.emit()
 
-    def _mnist_help(self, error: MnistError) -> str:
+    def _mnist_help(self, error: Exception) -> str:
         headline = (self.tr("没有找到 MNIST 数据。") if isinstance(error, MnistMissingError)
                     else self.tr("MNIST 数据无法读取。"))
         return headline + "\n\n" + self.tr(
             "获取方法：运行\n  python main.py download-mnist\n"
             "或者把环境变量 HDR_DATA_DIR（或参数 --data-dir）设为包含四个 IDX .gz 文件的文件夹。"
-        ) + "\n\n" + self.tr("详情：{error}").format(error=error)
+        ) + "\n" + self.tr("然后重新选择「MNIST 随机抽取」模式即可再读取一次。") + "\n\n" + self.tr(
+            "详情：{error}").format(error=error)
 
     def _update_buttons(self) -> None:
         mnist = self.mode() == Mode.MNIST
@@ -314,6 +320,12 @@ class MainWindow(QMainWindow):
     def _show_tally(self) -> None:
         self.tallyLabel.setText(self.tr("正确 {right} / 共 {drawn} 张").format(
             right=self._tally.right, drawn=self._tally.drawn))
+
+    def _cap_window_size(self) -> None:
+        """Keep the window (in device pixels) within what Qt can paint, on the densest screen."""
+        ratio = max((screen.devicePixelRatio() for screen in QGuiApplication.screens()), default=1.0)
+        side = int(MAX_WINDOW_PIXELS / ratio)
+        self.setMaximumSize(side, side)
 
     def _fit_score_table(self) -> None:
         """Columns share the width; the height shows all ten groups and the total."""

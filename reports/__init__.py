@@ -52,9 +52,11 @@ def parse(parser: argparse.ArgumentParser, module: str, argv: list[str] | None) 
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
-    """--data-dir (MNIST) and --unipen-dir (real writers), as every report takes them."""
+    """--data-dir (MNIST), --unipen-dir and --pendigits-dir (real writers), as every report takes them."""
     parser.add_argument("--data-dir", type=Path, default=None, help="MNIST folder (default: $HDR_DATA_DIR)")
     parser.add_argument("--unipen-dir", type=Path, default=None, help="UNIPEN folder (default: $HDR_UNIPEN_DIR)")
+    parser.add_argument("--pendigits-dir", type=Path, default=None,
+                        help="pendigits folder (default: $HDR_PENDIGITS_DIR, else the user cache)")
 
 
 def command_line(module: str, argv: list[str]) -> str:

@@ -1,11 +1,26 @@
 """Shared fixtures. Tests that need MNIST or the shipped weights skip where they are missing,
-except when HDR_REQUIRE_DATA=1 (set by .ci/run): then a missing dependency fails the run."""
+except when HDR_REQUIRE_DATA=1 (set by .ci/run): then a missing dependency fails the run.
+
+On a machine without a display, Qt's default platform (xcb) aborts the process when the first
+QApplication is made, so this file chooses the offscreen platform before any test imports Qt.
+"""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
+
+
+def _choose_offscreen_without_display() -> None:
+    """QT_QPA_PLATFORM=offscreen where X11/Wayland has no display and no platform was chosen."""
+    display_or_platform = any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+    if sys.platform not in ("win32", "darwin") and not display_or_platform:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+_choose_offscreen_without_display()     # at import: conftest is imported before the test modules
 
 
 def pytest_configure(config):

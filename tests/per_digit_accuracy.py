@@ -26,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("docs/per_digit.png"), help="bar chart to write")
     args = parser.parse_args(argv)
     caption = printable_command("python -m tests.per_digit_accuracy", sys.argv[1:] if argv is None else argv)
-    per_digit_report(args.weights, args.data_dir, args.unipen_dir, args.out, caption=caption)
+    per_digit_report(args.weights, args.data_dir, args.unipen_dir, args.out, caption=caption,
+                     pendigits_dir=args.pendigits_dir)
     print(f"chart: {args.out}")
     return 0
 

@@ -4,8 +4,9 @@ Only PNG, JPEG, BMP, GIF (first frame), TIFF and WebP are tried, so no other Pil
 (e.g. EPS, which runs Ghostscript) ever sees the file.
 Memory stays bounded: the pixel count is checked from the header before anything is decoded,
 Pillow's decompression-bomb warning is treated as an error, and big JPEGs are decoded reduced.
-Truncated files are errors (``ImageFile.LOAD_TRUNCATED_IMAGES`` is left False). Photos are
-turned upright according to their EXIF orientation.
+Truncated files are errors (``ImageFile.LOAD_TRUNCATED_IMAGES`` is left False); a file the system
+will not let us read says so (e.g. "cannot read: permission denied"). Photos are turned upright
+according to their EXIF orientation.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import stat
 import struct
 import warnings
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -24,7 +26,8 @@ IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".gif", "
 MAX_PIXELS = 40_000_000      # refused above this, before decoding
 DRAFT_SIDE = 2000            # JPEGs longer than this are decoded at 1/2, 1/4 or 1/8 scale, down to this
 
-# What Pillow raises on malformed files, besides OSError (truncation, decoder errors).
+# What Pillow raises on malformed files: OSError without an errno (truncation, decoder errors) and more.
+# An OSError with an errno comes from the system (permission, I/O) and is reported as such.
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error)
 
 
@@ -60,8 +63,17 @@ def open_image(path: Path | str) -> Image.Image:
         raise ImageFileError(path, f"refused as a possible decompression bomb ({e})") from None
     except UnidentifiedImageError:
         raise ImageFileError(path, "not an image file (accepted: PNG, JPEG, BMP, GIF, TIFF, WebP)") from None
+    except MemoryError:
+        raise ImageFileError(path, "not enough memory to decode the image") from None
     except _DECODE_ERRORS as e:
+        if isinstance(e, OSError) and e.errno is not None:
+            raise ImageFileError(path, cannot("read", e)) from None
         raise ImageFileError(path, f"damaged or truncated image ({type(e).__name__}: {e})") from None
+
+
+def cannot(action: str, error: OSError) -> str:
+    """'cannot read: permission denied': what failed and the system's reason, without the path."""
+    return f"cannot {action}: {(error.strerror or str(error)).lower()}"
 
 
 def _check_file(path: Path) -> None:
@@ -71,7 +83,7 @@ def _check_file(path: Path) -> None:
     except FileNotFoundError:
         raise ImageFileError(path, "no such file") from None
     except OSError as e:
-        raise ImageFileError(path, f"cannot read ({e.strerror or e})") from None
+        raise ImageFileError(path, cannot("read", e)) from None
     if stat.S_ISDIR(st.st_mode):
         raise ImageFileError(path, "is a folder, not an image file")
     if not stat.S_ISREG(st.st_mode):
@@ -80,23 +92,34 @@ def _check_file(path: Path) -> None:
         raise ImageFileError(path, "empty file (0 bytes)")
 
 
-def iter_image_paths(paths: list[Path]) -> list[Path]:
+def iter_image_paths(paths: list[Path]) -> list[Path | ImageFileError]:
     """Expand folders into the image files directly inside them; keep other paths as given.
 
     A folder contributes its files with an image extension (case-insensitive), sorted by name,
     not recursing into subfolders and skipping hidden files (such as macOS '._x.png'). Paths
-    that are not folders are kept, whatever their extension or even if missing, so that
-    opening them gives a clear error instead of the file being silently skipped.
+    that are not folders are kept, whatever their extension, even if missing or if the system
+    will not say what they are (no permission, name too long), so that opening them gives a
+    clear error instead of the file being silently skipped. A folder that cannot be listed
+    becomes an ImageFileError in its place: nothing raises, every path gets its answer.
     """
-    out: list[Path] = []
+    out: list[Path | ImageFileError] = []
     for path in map(Path, paths):
-        if not path.is_dir():
+        if not _is(path, Path.is_dir, False):
             out.append(path)
             continue
         try:
             entries = sorted(path.iterdir())
         except OSError as e:
-            raise ImageFileError(path, f"cannot list folder ({e.strerror or e})") from None
+            out.append(ImageFileError(path, cannot("list folder", e)))
+            continue
         out += [p for p in entries if p.suffix.lower() in IMAGE_EXTENSIONS
-                and not p.name.startswith(".") and p.is_file()]
+                and not p.name.startswith(".") and _is(p, Path.is_file, True)]
     return out
+
+
+def _is(path: Path, test: Callable[[Path], bool], otherwise: bool) -> bool:
+    """``test(path)``, or ``otherwise`` when the system cannot tell (Python < 3.14 raises then)."""
+    try:
+        return test(path)
+    except OSError:
+        return otherwise

@@ -26,13 +26,16 @@ import hashlib
 import re
 import zipfile
 import zlib
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 import numpy as np
 
 from ..errors import DataError
-from ..files import write_bytes
+from ..files import sha256_file, write_bytes
 from ..paths import data_folder
+from ..reporting import ProgressFactory, Reporter, silent
+from .download import Source, download
 from .lzw import LzwError, decompress
 from .strokes import PenDigits
 
@@ -228,3 +231,29 @@ def extract_archive(zip_path: Path, dest: Path) -> list[Path]:
             raise PendigitsError(f"Cannot write {dest / name} ({e}).") from e
         paths.append(dest / name)
     return paths
+
+
+ARCHIVE = Source("pendigits", {ARCHIVE_URL.rsplit("/", 1)[1]: None}, (ARCHIVE_URL.rsplit("/", 1)[0] + "/",),
+                 "copy pendigits-orig.tra and pendigits-orig.tes into {dest} yourself, or point --pendigits-dir "
+                 "/ HDR_PENDIGITS_DIR at a folder that has them.", max_bytes=MAX_FILE_BYTES)
+
+
+def download_pendigits(dest: Path | str | None = None, mirrors: Sequence[str] | None = None, timeout: float = 30,
+                       report: Reporter | None = None, progress: ProgressFactory | None = None) -> list[Path]:
+    """The two pendigits files, verified, in ``dest`` (default: as :func:`resolve_pendigits_dir`).
+
+    Files already there with the right SHA-256 are kept; otherwise UCI's archive is downloaded
+    beside them, its two ``.Z`` members decompressed and checked (:func:`extract_archive`), and
+    the archive deleted. The archive itself has no published checksum: what counts is that the
+    files inside match the SHA-256s of PENDIGITS_FILES, and a mismatch says what was found.
+    """
+    dest = resolve_pendigits_dir(dest)
+    finals = [dest / name for name in PENDIGITS_FILES]
+    if all(p.is_file() and sha256_file(p) == PENDIGITS_FILES[p.name] for p in finals):
+        (report or silent)("pendigits files already present, checksums OK")
+        return finals
+    (archive,) = download(ARCHIVE, dest, mirrors, timeout, report, progress)
+    try:
+        return extract_archive(archive, dest)
+    finally:
+        archive.unlink(missing_ok=True)

@@ -25,6 +25,10 @@ class PenDigits:
     def __len__(self) -> int:
         return len(self.labels)
 
+    def subset(self, keep: np.ndarray) -> PenDigits:
+        """The samples where the boolean mask ``keep`` is true."""
+        return PenDigits([s for s, k in zip(self.strokes, keep) if k], self.labels[keep], self.sources[keep])
+
 
 def draw_strokes(strokes: list[np.ndarray], pen_width: float, size: int = CANVAS) -> Image.Image:
     """Render strokes already in canvas pixel coordinates -> 'L' image (size x size)."""

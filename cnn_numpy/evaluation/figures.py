@@ -99,3 +99,23 @@ def plot_per_digit(scores: list[Scores], path: Path, caption: str = "") -> None:
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=len(scores), fontsize=8)
     ax.grid(axis="y", alpha=0.3)
     save_figure(fig, path, caption, dpi=110)
+
+
+def plot_reliability(curves: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, float]], path: Path,
+                     caption: str = "") -> None:
+    """Reliability diagram: accuracy against confidence per bin, one line per set
+    (name -> (mean confidence, accuracy, count, ECE) of calibration.reliability), the diagonal
+    being perfect calibration; the share of answers in each bin below."""
+    plt = pyplot()
+    fig, (ax, hist) = plt.subplots(2, 1, figsize=(6.5, 7), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    ax.plot([0, 1], [0, 1], color="0.6", linestyle="--", label="perfect calibration")
+    for (name, (conf, acc, count, ece)), marker in zip(curves.items(), "osD^v"):
+        seen = count > 0
+        ax.plot(conf[seen], acc[seen], marker=marker, label=f"{name} (ECE {ece * 100:.2f} %)")
+        hist.plot(conf[seen], count[seen] / count.sum(), marker=marker)
+    ax.set(ylabel="accuracy", title="Reliability of the shown confidence", xlim=(0, 1.01), ylim=(0, 1.01))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left")
+    hist.set(xlabel="confidence shown (calibrated)", ylabel="share of answers", yscale="log")
+    hist.grid(alpha=0.3)
+    save_figure(fig, path, caption)

@@ -7,15 +7,20 @@ and read through :meth:`Recognizer.recognize_inputs`, like the app's canvas.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from ..data.pendigits import PendigitsMissingError, load_pendigits
 from ..data.strokes import PenDigits, render_all
+from ..data.unipen import UnipenMissingError, load_pen_digits
 from ..recognition.preprocess import preprocess
 from ..recognition.recognizer import Recognitions, Recognizer
 from .scores import Scores
 
 REAL_WRITERS = "real writers (dev)"
+UNIPEN_DEV = "UNIPEN dev writers"
+PENDIGITS_TEST = "pendigits test writers"
 
 
 @dataclass
@@ -51,3 +56,21 @@ def evaluate_real_writers(recognizer: Recognizer, writers: PenDigits | RealWrite
     per_source = {str(s): float(np.mean(predictions[writers.sources == s] == writers.labels[writers.sources == s]))
                   for s in np.unique(writers.sources)}
     return RealWriterResult(scores, per_source, recognitions)
+
+
+def writer_sets(unipen_dir: Path | str | None = None, pendigits_dir: Path | str | None = None
+                ) -> dict[str, tuple[str, PenDigits]]:
+    """The validation writers that are available: key -> (name, digits). "unipen": the UNIPEN
+    development writers (``unipen_dir`` or $HDR_UNIPEN_DIR); "pendigits": the 14 pendigits test
+    writers (``pendigits_dir``, $HDR_PENDIGITS_DIR or the user cache). Neither is ever trained on.
+    Raises the missing set's DataError when neither is found."""
+    sets, missing = {}, []
+    for key, name, load in (("unipen", UNIPEN_DEV, lambda: load_pen_digits(unipen_dir)),
+                            ("pendigits", PENDIGITS_TEST, lambda: load_pendigits("test", pendigits_dir))):
+        try:
+            sets[key] = (name, load())
+        except (UnipenMissingError, PendigitsMissingError) as e:
+            missing.append(e)
+    if not sets:
+        raise missing[0]
+    return sets

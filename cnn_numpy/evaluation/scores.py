@@ -1,6 +1,7 @@
 """Accuracy of a recogniser, overall and per digit, as numbers and a table."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +32,18 @@ class Scores:
         return cls(name, overall, per_digit, counts, predictions, labels)
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "samples": int(self.counts.sum()), "accuracy": round(self.overall, 6),
-                "per_digit": {str(d): round(float(a), 6) for d, a in enumerate(self.per_digit)}}
+        """As JSON values: an accuracy without samples (NaN) is None, so the JSON stays valid."""
+        return {"name": self.name, "samples": int(self.counts.sum()), "accuracy": _rounded(self.overall),
+                "per_digit": {str(d): _rounded(a) for d, a in enumerate(self.per_digit)}}
+
+
+def _rounded(accuracy: float) -> float | None:
+    return None if math.isnan(accuracy) else round(float(accuracy), 6)
+
+
+def _cell(accuracy: float, samples: int) -> str:
+    """One table cell: "99.59 % (n=10000)", or "no samples"."""
+    return f"{accuracy * 100:8.2f} % (n={samples:>5})" if samples else "no samples"
 
 
 def confusion_matrix(predictions: np.ndarray, labels: np.ndarray, classes: int = 10) -> np.ndarray:
@@ -56,8 +67,8 @@ def format_table(scores: list[Scores]) -> str:
     head = "digit | " + " | ".join(f"{s.name:>18}" for s in scores)
     lines = [head, "-" * len(head)]
     for d in range(10):
-        cells = [f"{s.per_digit[d] * 100:8.2f} % (n={int(s.counts[d]):>5})" for s in scores]
+        cells = [_cell(s.per_digit[d], int(s.counts[d])) for s in scores]
         lines.append(f"{d:>5} | " + " | ".join(f"{c:>18}" for c in cells))
     lines.append("-" * len(head))
-    lines.append("  all | " + " | ".join(f"{s.overall * 100:8.2f} % (n={int(s.counts.sum()):>5})" for s in scores))
+    lines.append("  all | " + " | ".join(_cell(s.overall, int(s.counts.sum())) for s in scores))
     return "\n".join(lines)

@@ -314,26 +314,46 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+NOT_A_DIGIT = -1   # the label of a training sample that is no class at all (a letter, a scribble, noise)
+
+
 class SoftmaxWithLoss:
     """Softmax + mean cross-entropy. logits (N, K), labels (N,) int -> scalar loss.
 
+    A label of NOT_A_DIGIT (-1) marks an outlier (outlier exposure, Hendrycks et al. 2019): its
+    target is the uniform distribution, so the network learns to spread its probability over the
+    classes for such inputs; its loss counts ``outlier_weight`` times a labelled sample's.
     Uses log-sum-exp, so the loss stays finite for logits of +/-1e4.
     """
 
-    def __init__(self):
+    def __init__(self, outlier_weight: float = 0.5):
+        self.outlier_weight = outlier_weight
         self.probs: np.ndarray | None = None
         self._labels: np.ndarray | None = None
+        self._outliers: np.ndarray | None = None
 
     def forward(self, logits: np.ndarray, labels: np.ndarray) -> float:
         z = logits - logits.max(axis=1, keepdims=True)
         log_sum = np.log(np.exp(z).sum(axis=1))
         self.probs = np.exp(z - log_sum[:, None])
         self._labels = labels
+        outliers = labels < 0
+        self._outliers = outliers if outliers.any() else None
         rows = np.arange(len(labels))
-        return float(np.mean(log_sum - z[rows, labels]))
+        if self._outliers is None:
+            return float(np.mean(log_sum - z[rows, labels]))
+        losses = log_sum - z[rows, np.where(outliers, 0, labels)]
+        losses[outliers] = self.outlier_weight * (log_sum[outliers] - z[outliers].mean(axis=1))
+        return float(np.mean(losses))
 
     def backward(self) -> np.ndarray:
         n = len(self._labels)
         dx = self.probs.copy()
-        dx[np.arange(n), self._labels] -= 1
+        if self._outliers is None:
+            dx[np.arange(n), self._labels] -= 1
+        else:
+            inliers = np.flatnonzero(~self._outliers)
+            dx[inliers, self._labels[inliers]] -= 1
+            k = dx.shape[1]
+            dx[self._outliers] = self.outlier_weight * (dx[self._outliers] - dx.dtype.type(1 / k))
         return dx / dx.dtype.type(n)

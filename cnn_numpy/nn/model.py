@@ -65,6 +65,11 @@ class Sequential:
         out = [softmax(self.forward(x[i:i + batch_size])) for i in range(0, len(x), batch_size)]
         return np.concatenate(out) if out else np.zeros((0, self.classes), self.dtype)
 
+    def predict_logits(self, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
+        """(N, ...) -> logits (N, classes), in batches to bound memory."""
+        out = [self.forward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
+        return np.concatenate(out) if out else np.zeros((0, self.classes), self.dtype)
+
     def loss(self, x: np.ndarray, labels: np.ndarray, train: bool = False) -> float:
         """Mean cross-entropy of a batch."""
         return self.loss_layer.forward(self.forward(x, train), labels)

@@ -30,6 +30,7 @@ CHUNK = 32               # paths per task sent to a worker
 AHEAD = 4                # chunks in flight per worker
 
 Loaded = np.ndarray | None | ImageFileError   # network input, blank image, or why the file failed
+Source = Path | ImageFileError                 # a file to read, or a path known to fail (see iter_image_paths)
 
 
 def load_input(path: Path) -> np.ndarray | None:
@@ -39,27 +40,35 @@ def load_input(path: Path) -> np.ndarray | None:
         return preprocess(image)
     except ValueError as e:          # e.g. a colour mode Pillow cannot convert to grey (LAB)
         raise ImageFileError(path, f"unsupported image mode {image.mode} ({e})") from None
+    except MemoryError:
+        raise ImageFileError(path, f"not enough memory to process a {image.width}x{image.height} image") from None
 
 
-def _load_one(path: Path) -> Loaded:
+def _load_one(source: Source) -> Loaded:
+    if isinstance(source, ImageFileError):
+        return source
     try:
-        return load_input(path)
+        return load_input(source)
     except ImageFileError as e:
         return e
 
 
-def _load_chunk(paths: list[Path]) -> list[Loaded]:
+def _load_chunk(sources: list[Source]) -> list[Loaded]:
     """Worker task: load every path of a chunk, failures as values."""
-    return [_load_one(path) for path in paths]
+    return [_load_one(source) for source in sources]
 
 
-def load_inputs(paths: list[Path], workers: int) -> Iterator[tuple[Path, Loaded]]:
-    """(path, loaded) for every path, in order; decoded by ``workers`` processes when worth it."""
-    if workers <= 1 or len(paths) < POOL_MIN_FILES:
-        for path in paths:
-            yield path, _load_one(path)
+def _path(source: Source) -> Path:
+    return source.path if isinstance(source, ImageFileError) else source
+
+
+def load_inputs(sources: list[Source], workers: int) -> Iterator[tuple[Path, Loaded]]:
+    """(path, loaded) for every source, in order; decoded by ``workers`` processes when worth it."""
+    if workers <= 1 or len(sources) < POOL_MIN_FILES:
+        for source in sources:
+            yield _path(source), _load_one(source)
         return
-    chunks = iter([paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)])
+    chunks = iter([sources[i:i + CHUNK] for i in range(0, len(sources), CHUNK)])
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
         pending = deque((chunk, pool.submit(_load_chunk, chunk)) for chunk in islice(chunks, workers * AHEAD))
@@ -68,16 +77,16 @@ def load_inputs(paths: list[Path], workers: int) -> Iterator[tuple[Path, Loaded]
                 chunk, future = pending.popleft()
                 for nxt in islice(chunks, 1):
                     pending.append((nxt, pool.submit(_load_chunk, nxt)))
-                yield from zip(chunk, future.result())
+                yield from zip(map(_path, chunk), future.result())
         finally:
             for _, future in pending:
                 future.cancel()
 
 
-def recognize_files(recognizer: Recognizer, paths: list[Path], batch_size: int = BATCH,
+def recognize_files(recognizer: Recognizer, sources: list[Source], batch_size: int = BATCH,
                     workers: int = 1) -> Iterator[tuple[Path, Recognition | ImageFileError]]:
-    """(path, recognition or why the file failed) for every path, in order; the network runs
-    once per ``batch_size`` files."""
+    """(path, recognition or why the file failed) for every source (as iter_image_paths gives them),
+    in order; the network runs once per ``batch_size`` files."""
     batch: list[tuple[Path, Loaded]] = []
 
     def flush() -> Iterator[tuple[Path, Recognition | ImageFileError]]:
@@ -86,7 +95,7 @@ def recognize_files(recognizer: Recognizer, paths: list[Path], batch_size: int =
             yield path, loaded if isinstance(loaded, ImageFileError) else next(recs)
         batch.clear()
 
-    for item in load_inputs(paths, workers):
+    for item in load_inputs(sources, workers):
         batch.append(item)
         if len(batch) >= batch_size:
             yield from flush()

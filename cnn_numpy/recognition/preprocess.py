@@ -7,7 +7,9 @@ This is how MNIST itself was made, step by step:
                     subtracted and faint noise (< 25 % of the strongest ink) is cleared.
     2. specks       ink components are found on a coarse copy (at most 32 cells a side, strokes
                     merged across small gaps); components with less than 5 % of the ink are
-                    dropped, so a stray dot does not stretch the bounding box.
+                    dropped, so a stray dot does not stretch the bounding box. The mask is built at
+                    the image's own size, so memory follows the pixel count whatever the shape
+                    (a 1 x 40,000,000 strip included).
     3. crop         to the bounding box of the remaining ink.
     3b. width       strokes that would end up thinner than MIN_STROKE (1.8 px at 28x28, MNIST's
                     are 2-3 px) are thickened: a pen of 10 px on a digit 220 px tall would
@@ -115,9 +117,20 @@ def _drop_specks(ink: Image.Image) -> Image.Image:
         return ink
     mass = np.bincount(inverse, weights=coarse[labels >= 0])
     keep_ids = ids[mass >= SPECK_FRACTION * mass.sum()]
-    keep = np.isin(labels, keep_ids)
-    mask = Image.fromarray(keep.astype(np.uint8) * 255, "L").resize((w * step, h * step), Image.Resampling.NEAREST)
-    return Image.composite(ink, Image.new("L", ink.size, 0), mask.crop((0, 0) + ink.size))
+    keep = np.isin(labels, keep_ids).astype(np.uint8) * 255
+    mask = Image.fromarray(_cells_to_pixels(keep, step, ink.size), "L")
+    return Image.composite(ink, Image.new("L", ink.size, 0), mask)
+
+
+def _cells_to_pixels(cells: np.ndarray, step: int, size: tuple[int, int]) -> np.ndarray:
+    """Each cell of a coarse grid spread over its step x step pixels, the last row and column of cells
+    cut to the image ``size`` (w, h): no intermediate is larger than the image, whatever its shape."""
+    def spans(count: int, pixels: int) -> np.ndarray:
+        out = np.full(count, step)
+        out[-1] = pixels - step * (count - 1)
+        return out
+    rows = np.repeat(cells, spans(cells.shape[0], size[1]), axis=0)
+    return np.repeat(rows, spans(cells.shape[1], size[0]), axis=1)
 
 
 def stroke_width(ink: Image.Image) -> float:

@@ -17,9 +17,10 @@ import numpy as np
 from PIL import Image
 
 from ..weights import load_weights
+from .calibration import Calibration
 from .preprocess import preprocess
 
-UNSURE_THRESHOLD = 0.6   # below this probability the app says it is unsure and shows the runner-up
+UNSURE_THRESHOLD = Calibration().unsure_below   # without a calibration: unsure below this probability
 FIELD = 28
 
 
@@ -31,18 +32,20 @@ class Recognition:
     probs: np.ndarray          # (10,) float32; all zeros when there is no ink
     input_image: np.ndarray    # (28, 28) float32 in [0, 1]: what the network received
     runner_up: int | None      # the second most probable digit
+    verdict: str = "digit"     # "digit", "unsure", "not_digit" or "blank" (see calibration.py)
 
     @property
     def unsure(self) -> bool:
-        return self.digit is not None and self.confidence < UNSURE_THRESHOLD
+        return self.verdict == "unsure"
 
 
 @dataclass(frozen=True)
 class Recognitions:
     """What the network made of a batch of N images, as arrays; ``batch[i]`` is one :class:`Recognition`."""
-    probs: np.ndarray      # (N, 10) float32; rows of zeros for blank images
+    probs: np.ndarray      # (N, 10) float32, calibrated; rows of zeros for blank images
     inputs: np.ndarray     # (N, 28, 28) float32: what the network received (zeros when blank)
     present: np.ndarray    # (N,) bool: the image had ink
+    verdicts: np.ndarray   # (N,) str: "digit", "unsure", "not_digit" or "blank"
 
     def __len__(self) -> int:
         return len(self.present)
@@ -59,10 +62,10 @@ class Recognitions:
 
     def __getitem__(self, i: int) -> Recognition:
         if not self.present[i]:
-            return Recognition(None, 0.0, self.probs[i], self.inputs[i], None)
+            return Recognition(None, 0.0, self.probs[i], self.inputs[i], None, "blank")
         order = np.argsort(self.probs[i])[::-1]
         return Recognition(int(order[0]), float(self.probs[i, order[0]]), self.probs[i], self.inputs[i],
-                           int(order[1]))
+                           int(order[1]), str(self.verdicts[i]))
 
     def __iter__(self) -> Iterator[Recognition]:
         return (self[i] for i in range(len(self)))
@@ -70,7 +73,7 @@ class Recognitions:
 
 class Classifier(Protocol):
     """What the Recognizer needs of a model: every network of the project (Sequential), or the
-    kNN of the model comparison."""
+    kNN of the model comparison (which has no logits, and so no calibration)."""
     classes: int
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
@@ -78,11 +81,19 @@ class Classifier(Protocol):
 
 
 class Recognizer:
-    """A trained model with the preprocessing that feeds it."""
+    """A trained model with the preprocessing that feeds it and the calibration of its confidence.
 
-    def __init__(self, net: Classifier, metadata: dict | None = None):
+    ``calibration`` comes from the weights' metadata; weights without one are used uncalibrated
+    (temperature 1, no not-digit verdict, unsure below 60 %), and ``calibrated`` says so.
+    """
+
+    def __init__(self, net: Classifier, metadata: dict | None = None, calibration: Calibration | None = None):
         self.net = net
         self.metadata = metadata or {}
+        if calibration is None and "calibration" in self.metadata:
+            calibration = Calibration.from_dict(self.metadata["calibration"])
+        self.calibrated = calibration is not None
+        self.calibration = calibration or Calibration()
 
     @classmethod
     def from_weights(cls, path: Path | str | None = None) -> Recognizer:
@@ -102,11 +113,15 @@ class Recognizer:
             for i in np.flatnonzero(present):
                 x[i] = inputs[i]
         probs = np.zeros((len(x), self.net.classes), np.float32)
-        if present.all():
-            probs[:] = self.net.predict_proba(x[:, None])
-        elif present.any():
-            probs[present] = self.net.predict_proba(x[present][:, None])
-        return Recognitions(probs, x, present)
+        if present.any():
+            probs[present] = self.probabilities(x[present] if not present.all() else x)
+        return Recognitions(probs, x, present, self.calibration.verdicts(probs, present))
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """Network inputs (N, 28, 28) -> calibrated probabilities (N, classes) float32."""
+        if self.calibration.temperature == 1.0:
+            return self.net.predict_proba(x[:, None])
+        return self.calibration.probabilities(self.net.predict_logits(x[:, None]))
 
     def recognize_images(self, images: Sequence[Image.Image]) -> Recognitions:
         """Pictures of digits (any size and mode) -> their recognitions, in one network pass."""

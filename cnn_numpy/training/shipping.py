@@ -1,5 +1,6 @@
-"""Shipping trained weights: score them, then write the weights, their metadata (how they were
-made, on which data, what they score) and the training log, side by side."""
+"""Shipping trained weights: score them, calibrate their confidence, then write the weights,
+their metadata (how they were made, on which data, what they score, the calibration) and the
+training log, side by side."""
 from __future__ import annotations
 
 import json
@@ -7,14 +8,19 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from ..data.letters import load_letters
 from ..data.mnist import content_sha256
-from ..data.unipen import load_pen_digits
-from ..evaluation.real_writers import evaluate_real_writers
+from ..data.pendigits import PENDIGITS_FILES
+from ..data.unipen import UnipenMissingError
+from ..errors import DataError
+from ..evaluation.calibrate import calibrate
+from ..evaluation.real_writers import evaluate_real_writers, writer_sets
 from ..evaluation.scores import Scores, evaluate_mnist_test
 from ..files import write_text
 from ..nn.convnet import SimpleConvNet
 from ..recognition.recognizer import Recognizer
-from ..weights import save_weights
+from ..reporting import Reporter, silent
+from ..weights import check_writable, save_weights
 from .datasets import DataConfig
 from .trainer import TrainConfig
 
@@ -22,9 +28,13 @@ TRAINING_LOG = "training_log.json"
 
 
 def ship(net: SimpleConvNet, path: Path, command: str, cfg: TrainConfig, data: DataConfig, rows: list[dict],
-         minutes: float, data_dir: Path | str | None = None, unipen_dir: Path | str | None = None) -> list[Scores]:
-    """Evaluate on MNIST test (and on the UNIPEN writers when ``unipen_dir`` is given), then write
-    ``path`` (.npz), its metadata (.json) and ``training_log.json`` beside it. -> the scores."""
+         minutes: float, data_dir: Path | str | None = None, pendigits_dir: Path | str | None = None,
+         unipen_dir: Path | str | None = None, log: Reporter = silent) -> list[Scores]:
+    """Evaluate on MNIST test and on the validation writers that are available (UNIPEN dev,
+    pendigits test), fit the calibration on those writers, then write ``path`` (.npz), its
+    metadata (.json) and ``training_log.json`` beside it. -> the scores.
+    Weights holding NaN or infinite values are refused (WeightsError) before any evaluation."""
+    check_writable(net, path)
     recognizer = Recognizer(net)
     scores = [evaluate_mnist_test(recognizer, data_dir)]
     meta = {
@@ -36,11 +46,25 @@ def ship(net: SimpleConvNet, path: Path, command: str, cfg: TrainConfig, data: D
         "data_sha256_uncompressed": content_sha256(data_dir),
         "mnist_test": scores[0].to_dict(),
     }
-    if unipen_dir:
-        real = evaluate_real_writers(recognizer, load_pen_digits(unipen_dir))
+    if data.pen_renders or data.letters or data.noise:
+        meta["pendigits_sha256"] = dict(PENDIGITS_FILES)
+    try:
+        sets = writer_sets(unipen_dir, pendigits_dir)
+    except DataError as e:
+        log(f"note: weights shipped without validation writers or calibration ({e})")
+        sets = {}
+    meta["validation_writers"] = {}
+    for key, (name, digits) in sets.items():
+        real = evaluate_real_writers(recognizer, digits, 0, name)
         scores.append(real.scores)
-        meta["real_writers_dev"] = {**real.scores.to_dict(), "per_source": real.per_source,
-                                    "command": "python main.py evaluate-real"}
+        meta["validation_writers"][key] = {**real.scores.to_dict(), "per_source": real.per_source}
+    if sets:
+        try:
+            letters = load_letters(unipen_dir)
+        except UnipenMissingError:
+            letters = None
+        calibration, figures = calibrate(net, {name: digits for name, digits in sets.values()}, letters)
+        meta.update(calibration=calibration.to_dict(), calibration_figures=figures)
     meta["created"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     save_weights(net, path, meta)
     write_text(Path(path).parent / TRAINING_LOG, json.dumps(rows, indent=1) + "\n")

@@ -17,6 +17,7 @@ import time
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -118,6 +119,13 @@ def config_from_dict(d: dict) -> TrainConfig:
     return TrainConfig(**d)
 
 
+class EpochExtra(Protocol):
+    """Samples that join the training set for one epoch, drawn afresh each epoch (seeded by it)."""
+    size: int      # about how many each epoch (sets the learning-rate schedule's length)
+
+    def __call__(self, epoch: int) -> tuple[np.ndarray, np.ndarray]: ...
+
+
 class Trainer:
     """Trains a model with mini-batches: Adam/SGD/momentum, cosine schedule with warm-up,
     optional augmentation and weight averaging, a validation pass and a checkpoint per epoch.
@@ -156,9 +164,10 @@ class Trainer:
 
     def fit(self, x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray | None = None,
             y_val: np.ndarray | None = None, out_dir: Path | None = None,
-            resume: bool = False) -> dict[str, np.ndarray]:
-        """Train on (x_train (N, ...) float32, y_train (N,) int); -> the parameters to use
-        (the weight average when ``cfg.average`` is set, else the last step's).
+            resume: bool = False, extra: EpochExtra | None = None) -> dict[str, np.ndarray]:
+        """Train on (x_train (N, ...) float32, y_train (N,) int, -1 for not-a-digit samples), plus
+        each epoch's ``extra`` samples; -> the parameters to use (the weight average when
+        ``cfg.average`` is set, else the last step's).
 
         With ``out_dir``: writes checkpoint.npz after every epoch, log.json, log.csv and
         curves.png there, and with ``resume`` continues from its checkpoint.
@@ -183,35 +192,46 @@ class Trainer:
         y_train = y_train.astype(np.int64)
         has_val = x_val is not None and len(x_val) > 0
         y_val = y_val.astype(np.int64) if has_val else None
-        steps_per_epoch = -(-len(x_train) // cfg.batch_size)
-        total, warmup = cfg.epochs * steps_per_epoch, int(cfg.warmup_epochs * steps_per_epoch)
+        nominal = -(-(len(x_train) + (extra.size if extra else 0)) // cfg.batch_size)   # steps per epoch
+        total, warmup = cfg.epochs * nominal, int(cfg.warmup_epochs * nominal)
         for epoch in range(start, cfg.epochs):
+            x_epoch, y_epoch = x_train, y_train
+            if extra is not None:
+                x_more, y_more = extra(epoch)
+                x_epoch, y_epoch = np.concatenate([x_train, x_more]), np.concatenate([y_train, y_more])
+            steps_per_epoch = -(-len(x_epoch) // cfg.batch_size)
             rng = np.random.default_rng([cfg.seed, epoch])
             model.rng.bit_generator.state = np.random.default_rng([cfg.seed, epoch, 1]).bit_generator.state
-            order = rng.permutation(len(x_train))
-            started, loss_sum, hits = time.perf_counter(), 0.0, 0
+            order = rng.permutation(len(x_epoch))
+            started, loss_sum, hits, labelled = time.perf_counter(), 0.0, 0, int((y_epoch >= 0).sum())
             bar = self.progress(steps_per_epoch, f"epoch {epoch + 1}/{cfg.epochs}")
-            for step in range(steps_per_epoch):
-                idx = order[step * cfg.batch_size:(step + 1) * cfg.batch_size]
-                xb, yb = x_train[idx], y_train[idx]
-                if cfg.augment:
-                    xb = augment_batch(xb, rng, cfg.aug)
-                loss, grads = model.gradient(xb, yb)
-                if not np.isfinite(loss):
-                    raise TrainingError(f"The loss became {loss} at epoch {epoch + 1}, step {step + 1}: lower the "
-                                        f"learning rate (--lr {cfg.lr:g}) or weight decay; nothing was shipped"
-                                        + (f", and {ckpt} still holds the last good epoch." if ckpt else "."))
-                lr = cosine_lr(cfg.lr, epoch * steps_per_epoch + step, total, warmup)
-                self.optimizer.update(model.params, grads, lr)
-                if self.average:
-                    self.average.update(model.params)
-                loss_sum += loss * len(idx)
-                hits += int((model.loss_layer.probs.argmax(axis=1) == yb).sum())
-                bar.update(step + 1, f"loss {loss:.4f}")
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):   # divergence is caught below
+                for step in range(steps_per_epoch):
+                    idx = order[step * cfg.batch_size:(step + 1) * cfg.batch_size]
+                    xb, yb = x_epoch[idx], y_epoch[idx]
+                    if cfg.augment:
+                        xb = augment_batch(xb, rng, cfg.aug)
+                    loss, grads = model.gradient(xb, yb)
+                    if not np.isfinite(loss):
+                        raise TrainingError(f"The loss became {loss} at epoch {epoch + 1}, step {step + 1}: lower "
+                                            f"the learning rate (--lr {cfg.lr:g}) or weight decay; nothing was "
+                                            f"shipped{_kept(ckpt)}")
+                    lr = cosine_lr(cfg.lr, epoch * nominal + step, total, warmup)
+                    self.optimizer.update(model.params, grads, lr)
+                    if self.average:
+                        self.average.update(model.params)
+                    loss_sum += loss * len(idx)
+                    hits += int((model.loss_layer.probs.argmax(axis=1) == yb).sum())
+                    bar.update(step + 1, f"loss {loss:.4f}")
             bar.close()
+            bad = [k for k, p in final.items() if not np.isfinite(p).all()]
+            if bad:
+                raise TrainingError(f"The weights became NaN or infinite in epoch {epoch + 1} ({', '.join(bad)}): "
+                                    f"lower the learning rate (--lr {cfg.lr:g}); nothing was shipped{_kept(ckpt)}")
             seconds = time.perf_counter() - started
             val_loss, val_acc = evaluate_loss_acc(evaluated, x_val, y_val) if has_val else (None, None)
-            self.history.add(epoch=epoch + 1, train_loss=loss_sum / len(x_train), train_acc=hits / len(x_train),
+            train_loss, train_acc = loss_sum / len(x_epoch), hits / max(1, labelled)
+            self.history.add(epoch=epoch + 1, train_loss=train_loss, train_acc=train_acc,
                              val_loss=val_loss, val_acc=val_acc, lr=lr, seconds=round(seconds, 2))
             if ckpt is not None:
                 try:
@@ -219,18 +239,25 @@ class Trainer:
                     self.history.write(ckpt.parent)
                 except OSError as e:
                     raise TrainingError(f"Could not write the checkpoint of epoch {epoch + 1} in {ckpt.parent} "
-                                        f"({e.strerror or e}); the checkpoint of the epoch before is intact.") from e
+                                        f"({e.strerror or e}){_kept(ckpt)}") from e
             val_text = "no validation split" if val_loss is None else f"val loss {val_loss:.4f} acc {val_acc:.4f}"
-            self.log(f"epoch {epoch + 1}/{cfg.epochs}: train loss {loss_sum / len(x_train):.4f} "
-                     f"acc {hits / len(x_train):.4f} | {val_text} | {seconds:.1f} s")
+            self.log(f"epoch {epoch + 1}/{cfg.epochs}: train loss {train_loss:.4f} "
+                     f"acc {train_acc:.4f} | {val_text} | {seconds:.1f} s")
         if ckpt is not None:
             plot_curves(self.history.rows, ckpt.parent / "curves.png")
         return final
 
 
+def _kept(ckpt: Path | None) -> str:
+    """The end of a sentence saying what survives a failed run."""
+    if ckpt is None:
+        return "."
+    return f", and {ckpt} still holds the last good epoch." if ckpt.is_file() else ", and no checkpoint was written."
+
+
 def train(cfg: TrainConfig, x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray,
           y_val: np.ndarray, out_dir: Path, resume: bool = False, log: Reporter | None = None,
-          progress: ProgressFactory | None = None) -> tuple[SimpleConvNet, History]:
+          progress: ProgressFactory | None = None, extra: EpochExtra | None = None) -> tuple[SimpleConvNet, History]:
     """Train the CNN of ``cfg.net`` and return (network, history). x: (N, 1, 28, 28) float32, y: (N,) int.
 
     The network returned holds the averaged weights when ``cfg.average`` is set, else the
@@ -238,6 +265,6 @@ def train(cfg: TrainConfig, x_train: np.ndarray, y_train: np.ndarray, x_val: np.
     """
     net = SimpleConvNet(cfg.net, seed=cfg.seed)
     trainer = Trainer(net, cfg, log, progress)
-    params = trainer.fit(x_train, y_train, x_val, y_val, out_dir, resume)
+    params = trainer.fit(x_train, y_train, x_val, y_val, out_dir, resume, extra)
     final = net if params is net.params else net.with_params(params)
     return final, trainer.history

@@ -20,6 +20,7 @@ def test_train_ship_writes_weights_metadata_and_log(tmp_path, mnist_dir, capsys,
     monkeypatch.delenv("HDR_UNIPEN_DIR", raising=False)
     out, ship = tmp_path / "run", tmp_path / "w" / "net.npz"
     argv = ["train", "--subset", "600", "--epochs", "1", "--hidden", "16", "--styles", "0.2", "--seed", "4",
+            "--pen-renders", "0",
             "--out", str(out), "--ship", str(ship), "--data-dir", str(mnist_dir)]
     monkeypatch.setattr(sys, "argv", ["main.py", *argv])
     assert main(argv) == 0

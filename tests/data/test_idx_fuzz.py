@@ -20,6 +20,7 @@ from hypothesis.extra.numpy import array_shapes, arrays
 from cnn_numpy.data.mnist import (
     FILES,
     IMAGES_MAGIC,
+    LABELS_MAGIC,
     MAX_BYTES,
     MnistError,
     MnistMissingError,
@@ -213,7 +214,7 @@ def test_load_mnist_accepts_exactly_valid_splits(n_images, n_labels, side, top_l
     labels = rng.integers(0, 10, n_labels, dtype=np.uint8)
     if n_labels:
         labels[0] = top_label
-    valid = n_images == n_labels and side == (28, 28) and (n_labels == 0 or top_label <= 9)
+    valid = n_images == n_labels > 0 and side == (28, 28) and top_label <= 9
     with tempfile.TemporaryDirectory() as folder:
         write_split(Path(folder), images, labels, gz)
         if not valid:
@@ -238,3 +239,65 @@ def test_load_mnist_missing_file_says_how_to_get_it(tmp_path):
     with pytest.raises(MnistMissingError, match="download-mnist") as info:
         load_mnist("test", tmp_path)
     assert FILES["test"][1] in str(info.value) and str(tmp_path) in str(info.value)
+
+
+def write_zero_images(path: Path, dims: tuple[int, ...], magic: int) -> None:
+    """A gzip IDX file announcing ``dims`` and holding all of their bytes, zeros (small on disk, big inside)."""
+    with gzip.open(path, "wb", compresslevel=1) as f:
+        f.write(struct.pack(f">I{len(dims)}I", magic, *dims))
+        row = bytes(784 * 1000)
+        size = int(np.prod(dims))
+        for start in range(0, size, len(row)):
+            f.write(row[:size - start])
+
+
+def peak_of(call) -> int:
+    """Peak bytes allocated (tracemalloc) while ``call()`` runs."""
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+BIG = 20_000     # 15.7 MB of pixels, about 60 kB gzip-compressed
+
+
+@pytest.mark.parametrize("images, labels", [
+    ((BIG, 28, 28), (10,)),           # many real images, few labels
+    ((10, 28, 28), (BIG * 784,)),     # few images, many real labels
+    ((BIG, 28, 27), (BIG,)),          # counts agree, images are not 28x28
+], ids=["many-images", "many-labels", "not-28x28"])
+def test_split_whose_headers_disagree_is_refused_before_reading_data(tmp_path, images, labels):
+    img_stem, lbl_stem = FILES["test"]
+    write_zero_images(tmp_path / (img_stem + ".gz"), images, IMAGES_MAGIC)
+    write_zero_images(tmp_path / (lbl_stem + ".gz"), labels, LABELS_MAGIC)
+
+    errors = []
+
+    def load() -> None:
+        with pytest.raises(MnistError) as info:
+            load_mnist("test", tmp_path)
+        errors.append(str(info.value))
+    peak = peak_of(load)
+    assert peak < 4 << 20, f"load_mnist allocated {peak} bytes before refusing a split whose headers disagree"
+    assert img_stem in errors[0] and "download-mnist" in errors[0]
+
+
+def test_reading_a_split_needs_little_more_memory_than_its_pixels(tmp_path):
+    img_stem, lbl_stem = FILES["test"]
+    write_zero_images(tmp_path / (img_stem + ".gz"), (BIG, 28, 28), IMAGES_MAGIC)
+    write_zero_images(tmp_path / (lbl_stem + ".gz"), (BIG,), LABELS_MAGIC)
+    shapes = []
+    peak = peak_of(lambda: shapes.extend(a.shape for a in load_mnist("test", tmp_path)))
+    assert shapes == [(BIG, 28, 28), (BIG,)]
+    assert peak < 1.3 * BIG * 785 + (2 << 20), f"{peak} bytes allocated to read {BIG * 785} bytes"
+
+
+@pytest.mark.parametrize("split", ["train", "test"])
+def test_empty_split_is_refused(tmp_path, split):
+    write_split(tmp_path, np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8), gz=True, split=split)
+    with pytest.raises(MnistError, match="no images") as info:
+        load_mnist(split, tmp_path)
+    assert FILES[split][0] in str(info.value) and "download-mnist" in str(info.value)

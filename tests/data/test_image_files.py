@@ -2,6 +2,8 @@
 every ordinary kind of image loads and reaches preprocessing."""
 from __future__ import annotations
 
+import builtins
+import errno
 import os
 import struct
 import zlib
@@ -169,3 +171,65 @@ def test_iter_image_paths(tmp_path):
     odd = tmp_path / "scan.dat"
     assert iter_image_paths([odd, folder, tmp_path / "missing.png"]) == [
         odd, folder / "a.jpg", folder / "b.PNG", folder / "c.tiff", tmp_path / "missing.png"]
+
+
+def deny(monkeypatch, method: str, denied) -> None:
+    """Make ``Path.<method>`` raise PermissionError for paths where ``denied(path)`` holds, as it would
+    for a user without permission (the tests may run as root, which ignores permission bits)."""
+    original = getattr(Path, method)
+
+    def guarded(self, *args, **kwargs):
+        if denied(self):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return original(self, *args, **kwargs)
+    monkeypatch.setattr(Path, method, guarded)
+
+
+def test_permission_denied_when_opening(tmp_path, monkeypatch):
+    path = tmp_path / "locked.png"
+    digit_one().save(path)
+    original = builtins.open
+
+    def open_(file, *args, **kwargs):
+        if os.fspath(file) == str(path):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(file))
+        return original(file, *args, **kwargs)
+    monkeypatch.setattr(builtins, "open", open_)
+    message = str(assert_refused(path, "cannot read: permission denied"))
+    assert "damaged" not in message and "truncated" not in message
+
+
+def test_permission_denied_on_stat(tmp_path, monkeypatch):
+    path = tmp_path / "locked" / "a.png"                          # inside a folder without search permission
+    deny(monkeypatch, "stat", lambda p: p.parent == path.parent)
+    assert_refused(path, "cannot read: permission denied")
+
+
+def test_name_too_long(tmp_path):
+    assert_refused(tmp_path / ("x" * 300 + ".png"), "cannot read: file name too long")
+
+
+def test_out_of_memory_while_decoding(tmp_path, monkeypatch):
+    path = tmp_path / "digit.png"
+    digit_one().save(path)
+
+    def load(self):
+        raise MemoryError
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    assert_refused(path, "not enough memory")
+
+
+def test_iter_image_paths_keeps_unreadable_paths(tmp_path, monkeypatch):
+    """Paths whose type cannot be told are kept (opening them says why); a folder that cannot be
+    listed is an ImageFileError in its place; the other paths are still expanded."""
+    long_name = tmp_path / ("x" * 300 + ".png")
+    locked, unlisted, folder = tmp_path / "locked", tmp_path / "unlisted", tmp_path / "imgs"
+    for sub in (locked, unlisted, folder):
+        sub.mkdir()
+        (sub / "a.png").write_bytes(b"x")
+    deny(monkeypatch, "stat", lambda p: p.parent == locked)      # lists, but no search permission
+    deny(monkeypatch, "iterdir", lambda p: p == unlisted)
+    out = iter_image_paths([long_name, locked / "a.png", unlisted, locked, folder])
+    assert out[:2] == [long_name, locked / "a.png"] and out[3:] == [locked / "a.png", folder / "a.png"]
+    assert isinstance(out[2], ImageFileError) and out[2].path == unlisted
+    assert str(out[2]) == f"{unlisted}: cannot list folder: permission denied"

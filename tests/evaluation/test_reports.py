@@ -82,8 +82,11 @@ def weights(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def no_unipen(monkeypatch) -> None:
+def no_unipen(monkeypatch, tmp_path) -> None:
+    """No validation writers unless a test passes a folder: neither UNIPEN nor pendigits is found."""
     monkeypatch.delenv("HDR_UNIPEN_DIR", raising=False)
+    monkeypatch.delenv("HDR_PENDIGITS_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
 
 
 def test_command_line_leaves_out_machine_folders():
@@ -109,10 +112,10 @@ def test_evaluation_report(tmp_path, data_dir, unipen_dir, weights):
     cm = evaluation_report.build_report(weights, out, log, data_dir, unipen_dir, 100, "python -m x", log=print)
     assert cm.shape == (10, 10) and cm.sum() == 100
     readme = (out / "README.md").read_text()
-    for name in ("confusion.png", "mistakes.png", "curves.png", "per_digit.png"):
+    for name in ("confusion.png", "mistakes.png", "curves.png", "per_digit.png", "reliability.png"):
         assert (out / name).stat().st_size > 1000
         assert f"]({name})" in readme
-    assert readme.count("    python -m x") == 4
+    assert readme.count("    python -m x") == 5 and "ECE" in readme
 
 
 def test_evaluation_report_cli_without_log_or_unipen(tmp_path, data_dir, weights, no_unipen, capsys):
@@ -120,8 +123,8 @@ def test_evaluation_report_cli_without_log_or_unipen(tmp_path, data_dir, weights
     assert evaluation_report.main(["--weights", str(weights), "--out", str(out), "--log", str(tmp_path / "none"),
                                    "--subset", "50", "--data-dir", str(data_dir)]) == 0
     assert not (out / "curves.png").exists() and (out / "per_digit.png").exists()
-    assert "real writers skipped" in (out / "README.md").read_text()
-    assert "real-writer column skipped" in capsys.readouterr().out
+    assert "validation writers skipped" in (out / "README.md").read_text()
+    assert "real-writer figures skipped" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("with_unipen", [True, False])
@@ -129,7 +132,7 @@ def test_per_digit_report(tmp_path, data_dir, unipen_dir, weights, no_unipen, wi
     png = tmp_path / "per_digit.png"
     scores = evaluation_report.per_digit_report(weights, data_dir, unipen_dir if with_unipen else None, png,
                                                 caption="cmd")
-    assert [s.name for s in scores] == ["MNIST test", "real writers (dev)"][:1 + with_unipen]
+    assert [s.name for s in scores] == ["MNIST test", "UNIPEN dev writers"][:1 + with_unipen]
     assert int(scores[0].counts.sum()) == TEST and png.stat().st_size > 1000
 
 

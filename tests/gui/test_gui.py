@@ -1,7 +1,11 @@
-"""GUI tests (pytest-qt). Run offscreen: QT_QPA_PLATFORM=offscreen pytest tests/test_gui.py"""
+"""GUI tests (pytest-qt). Without a display, tests/conftest.py chooses Qt's offscreen platform."""
 from __future__ import annotations
 
+import gzip
+import logging
 import math
+import os
+import subprocess
 import sys
 from functools import partial
 
@@ -13,11 +17,17 @@ from PyQt5.QtTest import QTest
 from PyQt5.QtWidgets import QApplication, QMessageBox
 
 from cnn_numpy.data.mnist import MnistMissingError, load_mnist
+from cnn_numpy.errors import HdrError
+from cnn_numpy.paths import REPO_ROOT
 from cnn_numpy.recognition.recognizer import UNSURE_THRESHOLD, Recognition
 from hdr_gui import app as gui_app
 from hdr_gui.i18n import resolve_language
 from hdr_gui.main_window import MainWindow, Mode
 from hdr_gui.qimage_pil import qimage_to_pil
+
+DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+needs_x11_or_wayland = pytest.mark.skipif(sys.platform in ("win32", "darwin"),
+                                          reason="Qt needs no DISPLAY on Windows and macOS")
 
 # Strokes in fractions of the square drawing area.
 ONE = [[(0.5, 0.15 + 0.1 * i) for i in range(8)]]
@@ -41,7 +51,8 @@ class FakeRecognizer:
         probs[self.digit] = self.confidence
         runner_up = (self.digit + 1) % 10
         probs[runner_up] += 1e-3
-        return Recognition(self.digit, self.confidence, probs, x.astype(np.float32), runner_up)
+        verdict = "unsure" if self.confidence < UNSURE_THRESHOLD else "digit"
+        return Recognition(self.digit, self.confidence, probs, x.astype(np.float32), runner_up, verdict)
 
     def recognize_images(self, images: list) -> list[Recognition]:
         if self.error is not None:
@@ -311,6 +322,50 @@ def test_missing_mnist_explains_and_handwriting_still_works(make_window, fake, q
     assert window.digitLabel.text() == "7"
 
 
+@pytest.mark.parametrize("content", [None, "bomb"])
+def test_unreadable_mnist_is_read_once_until_the_user_asks_again(make_window, fake, qtbot, tmp_path, caplog, content):
+    if content == "bomb":   # a header announcing one image, then 8 MB more that gzip squeezes to a few KB
+        with gzip.open(tmp_path / "t10k-images-idx3-ubyte.gz", "wb") as f:
+            f.write(bytes([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 28, 0, 0, 0, 28]) + bytes(784 + (8 << 20)))
+        (tmp_path / "t10k-labels-idx1-ubyte").write_bytes(bytes([0, 0, 8, 1, 0, 0, 0, 1, 0]))
+    calls: list[str] = []
+
+    def loader(split: str) -> tuple[np.ndarray, np.ndarray]:
+        calls.append(split)
+        return load_mnist(split, data_dir=tmp_path)
+
+    def explanations() -> int:
+        return sum(r.name == "hdr_gui.main_window" and r.levelno == logging.WARNING for r in caplog.records)
+
+    window = make_window(fake, loader=loader)
+    set_mode(qtbot, window, Mode.MNIST)
+    with qtbot.assertNotEmitted(window.mnist_load_finished, wait=100):   # no reload loop
+        pass
+    assert calls == ["test"] and explanations() == 1
+    assert str(tmp_path) in window.mnistStatusLabel.text() and not window.drawButton.isEnabled()
+    set_mode(qtbot, window, Mode.HANDWRITING)
+    set_mode(qtbot, window, Mode.MNIST)                                   # choosing MNIST again retries, once
+    with qtbot.assertNotEmitted(window.mnist_load_finished, wait=100):
+        pass
+    assert calls == ["test", "test"] and explanations() == 2
+
+
+def test_english_mnist_help_says_how_to_retry(make_window, qtbot):
+    window = make_window(loader=missing_mnist, lang="en")
+    set_mode(qtbot, window, Mode.MNIST)
+    text = window.mnistStatusLabel.text()
+    assert text.startswith("The MNIST data was not found.") and "choose “MNIST random sample” again" in text
+
+
+def test_window_size_is_capped_below_what_qt_can_paint(qtbot):
+    window = MainWindow(lang="en")
+    qtbot.addWidget(window)          # not shown: without the cap, painting 32767 x 32767 would crash the run
+    window.resize(32767, 32767)
+    assert window.width() == window.maximumWidth() <= 16384
+    assert window.height() == window.maximumHeight() <= 16384
+    assert window.maximumWidth() >= 4096
+
+
 # --- weights, language, entry point ------------------------------------------------------------
 
 @pytest.mark.parametrize("content", [None, b"not a zip file"])
@@ -364,6 +419,48 @@ def test_run_shows_window_and_returns_exit_code(message_boxes, monkeypatch, tmp_
     assert shown and len(message_boxes) == 1
     for window in shown:
         window.close()
+
+
+@pytest.mark.parametrize("environ, missing", [
+    ({}, True), ({"DISPLAY": ":0"}, False), ({"WAYLAND_DISPLAY": "wayland-0"}, False),
+    ({"QT_QPA_PLATFORM": "offscreen"}, False), ({"QT_QPA_PLATFORM": "vnc:size=800x600"}, False),
+    ({"QT_QPA_PLATFORM": "xcb"}, True), ({"QT_QPA_PLATFORM": "wayland;xcb"}, True),
+    ({"QT_QPA_PLATFORM": "wayland;offscreen"}, False),
+])
+@needs_x11_or_wayland
+def test_display_missing(environ, missing):
+    assert gui_app.display_missing(environ) is missing
+
+
+@needs_x11_or_wayland
+def test_run_without_display_raises_before_qt_aborts(monkeypatch):
+    for name in DISPLAY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(HdrError, match="display.*predict"):
+        gui_app.run(lang="en")
+
+
+def _without_display() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in DISPLAY_VARIABLES}
+
+
+@needs_x11_or_wayland
+def test_main_without_display_says_so_in_one_line():
+    done = subprocess.run([sys.executable, "main.py"], cwd=REPO_ROOT, env=_without_display(),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith("error: ")
+    assert "display" in done.stderr and "predict" in done.stderr and "Fatal Python error" not in done.stderr
+
+
+@needs_x11_or_wayland
+def test_readme_test_command_runs_without_display():
+    """tests/conftest.py chooses the offscreen platform itself (CI no longer sets it)."""
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/gui/test_gui.py",
+                           "-k", "test_clear_button_empties_canvas"],
+                          cwd=REPO_ROOT, env=_without_display(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "1 passed" in done.stdout
 
 
 # --- with the shipped weights (fixtures `recognizer` and `mnist_dir` from conftest.py) --------------

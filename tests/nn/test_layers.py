@@ -152,6 +152,23 @@ def test_softmax_with_loss_gradient():
     np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-8)
 
 
+def test_outliers_learn_the_uniform_distribution():
+    """Label -1 (not a digit): the gradient check, and the loss is smallest for uniform probabilities."""
+    rng = np.random.default_rng(5)
+    logits, labels = rng.normal(size=(6, 4)), np.array([0, -1, 3, -1, 2, 1])
+    layer = SoftmaxWithLoss(outlier_weight=0.5)
+    layer.forward(logits, labels)
+    analytic = layer.backward()
+    numeric = numerical_grad(lambda: layer.forward(logits, labels), logits)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-8)
+    outlier = np.array([-1])
+    uniform = layer.forward(np.zeros((1, 4)), outlier)
+    assert uniform == pytest.approx(0.5 * np.log(4))
+    assert layer.forward(np.array([[3.0, 0, 0, 0]]), outlier) > uniform
+    layer.forward(np.zeros((1, 4)), outlier)
+    np.testing.assert_allclose(layer.backward(), 0, atol=1e-12)  # uniform is the optimum
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_softmax_is_stable_for_huge_logits(dtype):
     logits = np.array([[1e4, -1e4, 0, 5], [-1e4, -1e4, -1e4, -1e4], [1e4, 1e4, -1e4, 0]], dtype)

@@ -1,11 +1,15 @@
 """Preprocessing: the same digit, however it is drawn or stored, gives the same centred input."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageOps
 
 from cnn_numpy.data.strokes import draw_strokes, fit_strokes
+from cnn_numpy.paths import REPO_ROOT
 from cnn_numpy.recognition.preprocess import max_filter, normalize_ink, preprocess
 
 # A "2": a hook, a diagonal and a base, in arbitrary units (y downward).
@@ -119,3 +123,44 @@ def test_max_filter_matches_a_naive_loop(k):
     naive = np.array([[zero_padded[i:i + k, j:j + k].max() for j in range(a.shape[1] + 2 * r)]
                       for i in range(a.shape[0] + 2 * r)], np.uint8)
     np.testing.assert_array_equal(max_filter(a, k), naive)
+
+
+def test_specks_are_dropped_in_a_long_strip():
+    """The speck mask lines up with the image when its side is not a multiple of the coarse cell."""
+    strip = Image.new("L", (3001, 40), 0)
+    draw = ImageDraw.Draw(strip)
+    draw.rectangle((10, 10, 2000, 29), fill=255)
+    clean = preprocess(strip)
+    draw.rectangle((2985, 15, 2995, 25), fill=255)                # a speck in the last, partial cell
+    np.testing.assert_array_equal(preprocess(strip), clean)
+
+
+# Preprocesses a (w, h) 'L' image holding two dashes far apart along its long side (two components
+# of the coarse grid, so the speck mask is built) with the address space limited to what the
+# process already uses plus ``budget`` bytes: Pillow's allocations count too, which tracemalloc misses.
+BOUNDED_CHILD = """
+import resource, sys
+from PIL import Image, ImageDraw
+from cnn_numpy.recognition.preprocess import preprocess
+w, h, budget = map(int, sys.argv[1:])
+image = Image.new("L", (w, h), 0)
+n = max(w, h)
+for a, b in ((n // 400, n * 3 // 8), (n * 3 // 4, n * 4 // 5)):
+    ImageDraw.Draw(image).rectangle((a, 0, b, h - 1) if w >= h else (0, a, w - 1, b), fill=255)
+used = int(open("/proc/self/statm").read().split()[0]) * resource.getpagesize()
+resource.setrlimit(resource.RLIMIT_AS, (used + budget, resource.getrlimit(resource.RLIMIT_AS)[1]))
+x = preprocess(image)
+print(x is not None and x.shape == (28, 28) and round(float(x.max()), 3))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="address-space limit read from /proc")
+@pytest.mark.parametrize("width,height", [(400_000, 10), (10, 400_000), (4_000_000, 1)],
+                         ids=["wide", "tall", "one row"])
+def test_extreme_aspect_ratio_memory_is_bounded_by_the_image(width, height):
+    """4-megapixel strips (4 MB as 'L') preprocess within 32 bytes a pixel; the speck mask alone
+    used to be the coarse grid times its cell, 5 GB for the wide strip and 500 GB for the row."""
+    budget = 32 * width * height
+    run = subprocess.run([sys.executable, "-c", BOUNDED_CHILD, str(width), str(height), str(budget)],
+                         cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert run.returncode == 0 and run.stdout.split() == ["1.0"], run.stderr[-2000:]

@@ -245,5 +245,9 @@ or set the environment variable HDR_DATA_DIR (or the option --data-dir) to a fol
         <source>画板上没有看得出的笔迹：请把数字写大一些。</source>
         <translation>No clear ink on the canvas: write the digit bigger.</translation>
     </message>
+    <message>
+        <source>然后重新选择「MNIST 随机抽取」模式即可再读取一次。</source>
+        <translation>Then choose “MNIST random sample” again to read it once more.</translation>
+    </message>
 </context>
 </TS>

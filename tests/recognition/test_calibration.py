@@ -1,0 +1,77 @@
+"""Calibration: temperature fitting, ECE, verdicts, and calibrated weights through the Recognizer."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cnn_numpy.nn.convnet import ConvNetConfig, SimpleConvNet
+from cnn_numpy.recognition.calibration import (
+    Calibration,
+    choose_thresholds,
+    expected_calibration_error,
+    fit_temperature,
+    nll,
+    reliability,
+)
+from cnn_numpy.recognition.recognizer import Recognizer
+
+
+def sampled(temperature: float, n: int = 20000, k: int = 10, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Logits, and labels drawn from softmax(logits / temperature): ``temperature`` is the right answer."""
+    rng = np.random.default_rng(seed)
+    logits = rng.normal(0, 4, (n, k))
+    p = Calibration(temperature).probabilities(logits).astype(np.float64)
+    labels = (p.cumsum(axis=1) > rng.random((n, 1))).argmax(axis=1)
+    return logits, labels
+
+
+@pytest.mark.parametrize("true_t", [0.5, 1.0, 2.5])
+def test_fit_temperature_recovers_the_temperature_of_the_data(true_t):
+    logits, labels = sampled(true_t)
+    t = fit_temperature(logits, labels)
+    assert t == pytest.approx(true_t, rel=0.06)
+    assert nll(logits, labels, t) <= min(nll(logits, labels, t * 1.2), nll(logits, labels, t / 1.2))
+
+
+def test_ece_is_zero_when_confidence_equals_accuracy_and_measures_the_gap():
+    labels = np.zeros(10, int)
+    probs = np.tile([0.8, 0.2], (10, 1))
+    probs[:2] = [0.2, 0.8]                               # 8 of 10 right at confidence 0.8
+    assert expected_calibration_error(probs, labels) == pytest.approx(0.0)
+    overconfident = np.tile([0.99, 0.01], (10, 1))
+    overconfident[:5] = [0.01, 0.99]                     # half right at 0.99
+    assert expected_calibration_error(overconfident, labels) == pytest.approx(0.49)
+    conf, acc, count = reliability(overconfident, labels)
+    assert count.sum() == 10 and np.nanmax(conf) == pytest.approx(0.99) and np.nanmax(acc) == pytest.approx(0.5)
+
+
+def test_verdicts_follow_the_thresholds():
+    cal = Calibration(1.0, not_digit_below=0.3, unsure_below=0.7, margin=0.1)
+    probs = np.array([[0.9, 0.1], [0.65, 0.35], [0.25, 0.75], [0.5, 0.5], [0.2, 0.2], [0, 0]], np.float32)
+    present = np.array([True, True, True, True, True, False])
+    assert list(cal.verdicts(probs, present)) == ["digit", "unsure", "digit", "unsure", "not_digit", "blank"]
+
+
+def test_choose_thresholds_keeps_the_promised_rates():
+    logits, labels = sampled(1.0, n=5000, seed=2)
+    probs = Calibration().probabilities(logits)
+    cal = choose_thresholds(probs, labels, 1.0, max_digits_not_digit=0.01, max_right_flagged=0.02)
+    verdicts = cal.verdicts(probs, np.ones(len(probs), bool))
+    right = probs.argmax(axis=1) == labels
+    assert np.mean(verdicts == "not_digit") <= 0.011
+    assert np.mean(verdicts[right] != "digit") <= 0.021
+    assert np.mean(verdicts[~right] != "digit") > np.mean(verdicts[right] != "digit")   # it catches mistakes
+
+
+def test_calibration_from_metadata_is_applied_and_bad_values_refused():
+    net = SimpleConvNet(ConvNetConfig(filter_num=2, hidden=8), seed=1)
+    x = np.random.default_rng(0).random((4, 28, 28), np.float32)
+    plain = Recognizer(net).recognize_inputs(x)
+    hot = Recognizer(net, {"calibration": {"temperature": 3.0, "unsure_below": 0.5}}).recognize_inputs(x)
+    assert not Recognizer(net).calibrated and Recognizer(net, {"calibration": {"temperature": 3.0}}).calibrated
+    assert np.array_equal(plain.digits, hot.digits)                         # same answers
+    assert np.all(hot.confidence <= plain.confidence + 1e-6)                # softer confidence
+    np.testing.assert_allclose(hot.probs, Calibration(3.0).probabilities(net.predict_logits(x[:, None])), rtol=1e-6)
+    for bad in (0.0, -1.0, float("nan")):
+        with pytest.raises(ValueError, match="temperature"):
+            Calibration.from_dict({"temperature": bad})
