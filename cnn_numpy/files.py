@@ -48,3 +48,18 @@ def sha256_file(path: Path | str) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def read_exactly(stream: BinaryIO, size: int, chunk: int = 1 << 20) -> bytearray:
+    """Exactly ``size`` bytes of ``stream``, read in chunks so that memory grows only with the data
+    really present (a header may lie about the size). EOFError if the stream ends early, ValueError
+    if it holds more."""
+    buf = bytearray()
+    while len(buf) < size:
+        data = stream.read(min(chunk, size - len(buf)))
+        if not data:
+            raise EOFError(f"truncated: {len(buf)} of the {size} bytes announced are present")
+        buf += data
+    if stream.read(1):
+        raise ValueError(f"more bytes than the {size} announced")
+    return buf

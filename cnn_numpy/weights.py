@@ -32,7 +32,7 @@ from typing import IO
 import numpy as np
 
 from .errors import HdrError
-from .files import sha256_file, write_bytes, write_text
+from .files import read_exactly, sha256_file, write_bytes, write_text
 from .nn.convnet import ACTIVATIONS, PARAM_NAMES, ConvNetConfig, SimpleConvNet
 from .paths import DEFAULT_WEIGHTS
 
@@ -185,15 +185,10 @@ def _read_array(archive: zipfile.ZipFile, name: str, path: Path) -> np.ndarray:
     try:
         with archive.open(name + ".npy") as member:
             shape, dtype, fortran_order = _npy_header(member)
-            size = math.prod(shape) * dtype.itemsize
-            data = bytearray()
-            while len(data) < size:
-                chunk = member.read(min(CHUNK, size - len(data)))
-                if not chunk:
-                    raise EOFError(f"{name}.npy is truncated: {len(data)} of its {size} bytes are present")
-                data += chunk
-            if member.read(1):
-                raise ValueError(f"{name}.npy has more bytes than its header announces")
+            try:
+                data = read_exactly(member, math.prod(shape) * dtype.itemsize, CHUNK)
+            except (EOFError, ValueError) as e:
+                raise type(e)(f"{name}.npy: {e}") from None
     except DAMAGED as e:
         raise WeightsError(f"Weights file {path} is damaged ({e}). {RESTORE_HINT}") from e
     array = np.frombuffer(data, dtype)

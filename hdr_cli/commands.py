@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from pathlib import Path
 
 from cnn_numpy.data.download import DownloadError, download_mnist
 from cnn_numpy.data.letters import load_letters
@@ -158,34 +159,27 @@ def cmd_predict(args) -> int:
     return run_predict(args.paths, args.weights, args.json, args.batch_size, args.workers)
 
 
-def cmd_download_mnist(args) -> int:
-    dest = resolve_data_dir(args.data_dir)
-    print(f"Downloading MNIST into {dest}")
+def fetch(what: str, dest: Path, download, mirrors: list[str] | None) -> int:
+    """Run ``download(dest, mirrors, ...)`` with progress; exit code 0, 1 (could not) or 130 (interrupted)."""
+    print(f"Downloading {what} into {dest}")
     try:
-        download_mnist(dest, args.mirror, report=eprint, progress=ProgressBar)
+        download(dest, mirrors, report=eprint, progress=ProgressBar)
     except DownloadError as e:
         eprint(f"error: {e}")
         return 1
     except KeyboardInterrupt:
         eprint("\ninterrupted: no partial file was left behind")
         return 130
-    print(f"MNIST is ready in {dest}")
+    print(f"{what} is ready in {dest}")
     return 0
+
+
+def cmd_download_mnist(args) -> int:
+    return fetch("MNIST", resolve_data_dir(args.data_dir), download_mnist, args.mirror)
 
 
 def cmd_download_pendigits(args) -> int:
-    dest = resolve_pendigits_dir(args.pendigits_dir)
-    print(f"Downloading the pendigits pen trajectories (UCI) into {dest}")
-    try:
-        download_pendigits(dest, args.mirror, report=eprint, progress=ProgressBar)
-    except DownloadError as e:
-        eprint(f"error: {e}")
-        return 1
-    except KeyboardInterrupt:
-        eprint("\ninterrupted: no partial file was left behind")
-        return 130
-    print(f"pendigits is ready in {dest}")
-    return 0
+    return fetch("pendigits", resolve_pendigits_dir(args.pendigits_dir), download_pendigits, args.mirror)
 
 
 def cmd_gui(args) -> int:

@@ -266,7 +266,7 @@ class MainWindow(QMainWindow):
             self._show_prompt(self.tr("画板上没有看得出的笔迹：请把数字写大一些。"))
             return
         self._show_recognition(result)
-        self._set_verdict(self._unsure_text(result), WRONG_STYLE)
+        self._set_verdict(self._verdict_text(result), WRONG_STYLE)
 
     def _recognize_sample(self) -> None:
         if self._sample is None:
@@ -281,8 +281,8 @@ class MainWindow(QMainWindow):
             self._show_tally()
         verdict = (self.tr("真实标签 {label} · ✓ 正确") if correct
                    else self.tr("真实标签 {label} · ✗ 错误")).format(label=self._sample.label)
-        unsure = self._unsure_text(result)
-        self._set_verdict(verdict + ("\n" + unsure if unsure else ""), RIGHT_STYLE if correct else WRONG_STYLE)
+        doubt = self._verdict_text(result)
+        self._set_verdict(verdict + ("\n" + doubt if doubt else ""), RIGHT_STYLE if correct else WRONG_STYLE)
 
     def _timed(self, recognise: Callable[[], Recognition]) -> Recognition:
         start = time.perf_counter()
@@ -292,15 +292,19 @@ class MainWindow(QMainWindow):
         return result
 
     def _show_recognition(self, result: Recognition) -> None:
-        self.digitLabel.setText(str(result.digit))
+        self.digitLabel.setText("?" if result.verdict == "not_digit" else str(result.digit))
         self.confidenceLabel.setText(self.tr("置信度 {percent:.1f}%").format(percent=100 * result.confidence))
         self.probabilityBars.set_probabilities(result.probs, result.digit)
         self.networkInputView.set_pixels(result.input_image)
 
-    def _unsure_text(self, result: Recognition) -> str:
-        if not result.unsure:
-            return ""
-        return self.tr("不太确定：也可能是 {digit}").format(digit=result.runner_up)
+    def _verdict_text(self, result: Recognition) -> str:
+        """What the answer's verdict says beyond the digit: nothing for a plain digit."""
+        if result.verdict == "not_digit":
+            return self.tr("这不像一个数字（最像 {digit}，{percent:.0f}%）").format(
+                digit=result.digit, percent=100 * result.confidence)
+        if result.unsure:
+            return self.tr("不太确定：也可能是 {digit}").format(digit=result.runner_up)
+        return ""
 
     def _show_prompt(self, text: str) -> None:
         self._clear_result()

@@ -6,6 +6,7 @@ QApplication is made, so this file chooses the offscreen platform before any tes
 """
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -60,3 +61,19 @@ def recognizer():
     if not DEFAULT_WEIGHTS.is_file():
         _missing(f"shipped weights {DEFAULT_WEIGHTS}")
     return Recognizer.from_weights()
+
+
+@pytest.fixture
+def deny(monkeypatch):
+    """``deny(method, denied)``: make ``Path.<method>`` raise PermissionError for the paths where
+    ``denied(path)`` holds, as for a user without permission (tests may run as root, which ignores
+    permission bits)."""
+    def patch(method: str, denied) -> None:
+        original = getattr(Path, method)
+
+        def guarded(self, *args, **kwargs):
+            if denied(self):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+            return original(self, *args, **kwargs)
+        monkeypatch.setattr(Path, method, guarded)
+    return patch

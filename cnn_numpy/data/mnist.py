@@ -21,6 +21,7 @@ from typing import BinaryIO
 import numpy as np
 
 from ..errors import DataError
+from ..files import read_exactly
 from ..paths import data_folder, user_cache_dir
 
 FILES = {
@@ -65,16 +66,13 @@ def find_file(stem: str, data_dir: Path | str | None = None) -> Path:
 
 
 def _read_exact(stream: BinaryIO, size: int, path: Path) -> bytearray:
-    """Read exactly ``size`` bytes in chunks (memory grows only with data really present; no copy at the end)."""
-    buf = bytearray()
-    while len(buf) < size:
-        chunk = stream.read(min(CHUNK, size - len(buf)))
-        if not chunk:
-            raise MnistError(f"{path}: truncated: expected {size} bytes of data, found {len(buf)}")
-        buf += chunk
-    if stream.read(1):
-        raise MnistError(f"{path}: has trailing bytes after the {size} bytes its header announces")
-    return buf
+    """Exactly ``size`` bytes of data (files.read_exactly); MnistError names the file otherwise."""
+    try:
+        return read_exactly(stream, size, CHUNK)
+    except EOFError:
+        raise MnistError(f"{path}: truncated: expected {size} bytes of data, found fewer") from None
+    except ValueError:
+        raise MnistError(f"{path}: has trailing bytes after the {size} bytes its header announces") from None
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 """Writing forms that public data sets show too rarely, drawn at the stroke level on real pen digits.
 
     slashed zero    a stroke through the loop from lower left to upper right (Ø)
+    footed one      a short base under the stem (the printed 1 people copy)
     crossed seven   a short bar across the stem, a little below mid-height (the continental 7)
 
 Strokes are lists of (K, 2) float32 arrays of x, y with y downward, in any units. The new stroke
@@ -59,7 +60,19 @@ def crossed_seven(strokes: Strokes, rng: np.random.Generator) -> Strokes:
     return [*strokes, bar]
 
 
-PEN_STYLES: dict[int, Callable[[Strokes, np.random.Generator], Strokes]] = {0: slashed_zero, 7: crossed_seven}
+def footed_one(strokes: Strokes, rng: np.random.Generator) -> Strokes:
+    """A short horizontal base centred under the lowest point of the stem."""
+    pts = np.concatenate(strokes)
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    h = hi[1] - lo[1]
+    x = float(pts[np.argmax(pts[:, 1]), 0])
+    half = rng.uniform(0.15, 0.3) * h
+    y = hi[1] + rng.uniform(0.0, 0.03) * h
+    return [*strokes, np.array([[x - half, y], [x + half, y]], np.float32)]
+
+
+PEN_STYLES: dict[int, Callable[[Strokes, np.random.Generator], Strokes]] = {
+    0: slashed_zero, 1: footed_one, 7: crossed_seven}
 
 
 def with_style(strokes: Strokes, label: int, rng: np.random.Generator, fraction: float) -> Strokes:

@@ -12,8 +12,16 @@ def scribble(rng: np.random.Generator) -> list[np.ndarray]:
 
 
 def noise_canvas(rng: np.random.Generator, size: int = 280) -> Image.Image:
-    """Random speckle of random density and grain on black."""
+    """Random noise on black, one of three kinds: speckle of random density and grain, grey noise
+    (every pixel uniform, at a random grain), or a few scattered blobs."""
     grain = int(rng.integers(1, 12))
-    cells = rng.random((size // grain + 1,) * 2) < rng.uniform(0.05, 0.6)
-    big = np.kron(cells, np.ones((grain, grain), bool))[:size, :size]
-    return Image.fromarray((big * rng.uniform(120, 255)).astype(np.uint8), "L")
+    cells = size // grain + 1
+    kind = rng.integers(3)
+    if kind == 0:
+        field = (rng.random((cells, cells)) < rng.uniform(0.05, 0.6)) * rng.uniform(120, 255)
+    elif kind == 1:
+        field = rng.uniform(0, 255, (cells, cells))
+    else:
+        field = (rng.random((cells, cells)) < rng.uniform(0.002, 0.02)) * 255.0
+    big = np.kron(field, np.ones((grain, grain)))[:size, :size]
+    return Image.fromarray(big.astype(np.uint8), "L")

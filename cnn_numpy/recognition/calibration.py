@@ -114,6 +114,5 @@ def choose_thresholds(digit_probs: np.ndarray, labels: np.ndarray, temperature: 
     top = digit_probs.max(axis=1)
     not_digit_below = float(np.quantile(top, max_digits_not_digit))
     right = digit_probs.argmax(axis=1) == labels
-    right_top = top[right]
-    unsure_below = float(np.quantile(right_top, max_right_flagged))
+    unsure_below = float(np.quantile(top[right] if right.any() else top, max_right_flagged))
     return Calibration(temperature, not_digit_below, max(unsure_below, not_digit_below), 0.0)

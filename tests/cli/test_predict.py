@@ -1,7 +1,6 @@
 """The predict command: one line per file in input order, errors reported, exit codes, JSON."""
 from __future__ import annotations
 
-import errno
 import io
 import json
 import os
@@ -155,20 +154,8 @@ def test_out_of_memory_in_one_image_is_its_error_line(folder, weights, monkeypat
     assert f"error: {folder / 'b_big.png'}: not enough memory" in err and err.count("\n") == 2
 
 
-def deny(monkeypatch, method: str, denied) -> None:
-    """``Path.<method>`` raises PermissionError where ``denied(path)``, as for a user without
-    permission (tests may run as root, which ignores permission bits)."""
-    original = getattr(Path, method)
-
-    def guarded(self, *args, **kwargs):
-        if denied(self):
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
-        return original(self, *args, **kwargs)
-    monkeypatch.setattr(Path, method, guarded)
-
-
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
-def test_unreadable_paths_each_get_an_error_line(folder, weights, monkeypatch, capsys, as_json):
+def test_unreadable_paths_each_get_an_error_line(folder, weights, monkeypatch, capsys, as_json, deny):
     """A name over 255 bytes, a file in a folder without search permission and a folder that cannot
     be listed each get their own error line, in order; the other paths are answered."""
     long_name = folder / ("x" * 300 + ".png")
@@ -176,8 +163,8 @@ def test_unreadable_paths_each_get_an_error_line(folder, weights, monkeypatch, c
     for sub in (locked, unlisted):
         sub.mkdir()
         draw_strokes(one(), 8, SIZE).save(sub / "a.png")
-    deny(monkeypatch, "stat", lambda p: p.parent == locked)
-    deny(monkeypatch, "iterdir", lambda p: p == unlisted)
+    deny("stat", lambda p: p.parent == locked)
+    deny("iterdir", lambda p: p == unlisted)
     paths = [long_name, locked / "a.png", unlisted, folder / "a_one.png"]
     assert cmd_predict(paths, weights, as_json=as_json, workers=1) == 1
     out, err = capsys.readouterr()

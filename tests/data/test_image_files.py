@@ -173,18 +173,6 @@ def test_iter_image_paths(tmp_path):
         odd, folder / "a.jpg", folder / "b.PNG", folder / "c.tiff", tmp_path / "missing.png"]
 
 
-def deny(monkeypatch, method: str, denied) -> None:
-    """Make ``Path.<method>`` raise PermissionError for paths where ``denied(path)`` holds, as it would
-    for a user without permission (the tests may run as root, which ignores permission bits)."""
-    original = getattr(Path, method)
-
-    def guarded(self, *args, **kwargs):
-        if denied(self):
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
-        return original(self, *args, **kwargs)
-    monkeypatch.setattr(Path, method, guarded)
-
-
 def test_permission_denied_when_opening(tmp_path, monkeypatch):
     path = tmp_path / "locked.png"
     digit_one().save(path)
@@ -199,9 +187,9 @@ def test_permission_denied_when_opening(tmp_path, monkeypatch):
     assert "damaged" not in message and "truncated" not in message
 
 
-def test_permission_denied_on_stat(tmp_path, monkeypatch):
+def test_permission_denied_on_stat(tmp_path, monkeypatch, deny):
     path = tmp_path / "locked" / "a.png"                          # inside a folder without search permission
-    deny(monkeypatch, "stat", lambda p: p.parent == path.parent)
+    deny("stat", lambda p: p.parent == path.parent)
     assert_refused(path, "cannot read: permission denied")
 
 
@@ -219,7 +207,7 @@ def test_out_of_memory_while_decoding(tmp_path, monkeypatch):
     assert_refused(path, "not enough memory")
 
 
-def test_iter_image_paths_keeps_unreadable_paths(tmp_path, monkeypatch):
+def test_iter_image_paths_keeps_unreadable_paths(tmp_path, monkeypatch, deny):
     """Paths whose type cannot be told are kept (opening them says why); a folder that cannot be
     listed is an ImageFileError in its place; the other paths are still expanded."""
     long_name = tmp_path / ("x" * 300 + ".png")
@@ -227,8 +215,8 @@ def test_iter_image_paths_keeps_unreadable_paths(tmp_path, monkeypatch):
     for sub in (locked, unlisted, folder):
         sub.mkdir()
         (sub / "a.png").write_bytes(b"x")
-    deny(monkeypatch, "stat", lambda p: p.parent == locked)      # lists, but no search permission
-    deny(monkeypatch, "iterdir", lambda p: p == unlisted)
+    deny("stat", lambda p: p.parent == locked)      # lists, but no search permission
+    deny("iterdir", lambda p: p == unlisted)
     out = iter_image_paths([long_name, locked / "a.png", unlisted, locked, folder])
     assert out[:2] == [long_name, locked / "a.png"] and out[3:] == [locked / "a.png", folder / "a.png"]
     assert isinstance(out[2], ImageFileError) and out[2].path == unlisted

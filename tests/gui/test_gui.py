@@ -39,9 +39,10 @@ ZERO = [[(0.5 + 0.2 * math.sin(2 * math.pi * i / 24), 0.5 - 0.3 * math.cos(2 * m
 class FakeRecognizer:
     """Same methods as cnn_numpy.recognition.recognizer.Recognizer; answers `digit` and records its inputs."""
 
-    def __init__(self, digit: int = 7, confidence: float = 0.9) -> None:
+    def __init__(self, digit: int = 7, confidence: float = 0.9, verdict: str | None = None) -> None:
         self.digit = digit
         self.confidence = confidence
+        self.verdict = verdict           # None: "unsure" below UNSURE_THRESHOLD, else "digit"
         self.images: list = []           # PIL images given to recognize_images()
         self.batches: list[np.ndarray] = []
         self.error: Exception | None = None
@@ -51,7 +52,7 @@ class FakeRecognizer:
         probs[self.digit] = self.confidence
         runner_up = (self.digit + 1) % 10
         probs[runner_up] += 1e-3
-        verdict = "unsure" if self.confidence < UNSURE_THRESHOLD else "digit"
+        verdict = self.verdict or ("unsure" if self.confidence < UNSURE_THRESHOLD else "digit")
         return Recognition(self.digit, self.confidence, probs, x.astype(np.float32), runner_up, verdict)
 
     def recognize_images(self, images: list) -> list[Recognition]:
@@ -250,6 +251,15 @@ def test_low_confidence_says_unsure_and_shows_runner_up(make_window, qtbot):
     draw(window.canvas, ONE)
     qtbot.mouseClick(window.recognizeButton, Qt.LeftButton)
     assert "不太确定" in window.verdictLabel.text() and "5" in window.verdictLabel.text()
+
+
+@pytest.mark.parametrize("lang, words", [("zh", "这不像一个数字"), ("en", "doesn't look like a digit")])
+def test_not_a_digit_is_said_plainly_with_the_best_guess_small(make_window, qtbot, lang, words):
+    window = make_window(FakeRecognizer(digit=4, confidence=0.15, verdict="not_digit"), lang=lang)
+    draw(window.canvas, ZERO)
+    qtbot.mouseClick(window.recognizeButton, Qt.LeftButton)
+    assert window.digitLabel.text() == "?"
+    assert words in window.verdictLabel.text() and "4" in window.verdictLabel.text()
 
 
 def test_exception_in_slot_is_shown_and_window_survives(make_window, fake, message_boxes, qtbot):

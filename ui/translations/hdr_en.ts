@@ -120,6 +120,10 @@ or set the environment variable HDR_DATA_DIR (or the option --data-dir) to a fol
         <translation>Confidence {percent:.1f}%</translation>
     </message>
     <message>
+        <source>这不像一个数字（最像 {digit}，{percent:.0f}%）</source>
+        <translation>This doesn&apos;t look like a digit (closest: {digit}, {percent:.0f}%)</translation>
+    </message>
+    <message>
         <source>不太确定：也可能是 {digit}</source>
         <translation>Not sure: it could also be {digit}</translation>
     </message>
