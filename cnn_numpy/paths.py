@@ -1,4 +1,4 @@
-"""Where the project's own files are: shipped weights, the Designer .ui file, translations.
+"""Where the project's own files are: shipped weights, the Designer .ui files, translations.
 
 Every path to a resource of the repository is resolved here, from this file's location, so
 the app and the commands work from any working directory.
@@ -10,8 +10,10 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WEIGHTS = REPO_ROOT / "weights" / "simple_convnet.npz"
+TRAINING_LOG_NAME = "training_log.json"     # beside the weights it belongs to
 UI_DIR = REPO_ROOT / "ui"
 MAIN_WINDOW_UI = UI_DIR / "main_window.ui"
+INSIDE_VIEW_UI = UI_DIR / "inside_view.ui"
 TRANSLATIONS_DIR = UI_DIR / "translations"
 
 

@@ -51,7 +51,10 @@ def cmd_train(args) -> int:
     try:
         data = training_data(data_cfg, args.seed, args.epochs, args.data_dir, args.pendigits_dir, args.unipen_dir)
     except PendigitsMissingError as e:
-        raise PendigitsMissingError(f"{e} To train on MNIST alone, pass --pen-renders 0.") from e
+        raise PendigitsMissingError(f"{e} To train without pen digits, pass --pen-renders 0.") from e
+    except UnipenMissingError as e:
+        raise UnipenMissingError(f"{e} The letters taught as not-a-digit come from it; to train without "
+                                 "them, pass --letters 0.") from e
     if data.styled:
         print(f"added {data.styled} slashed zeros")
     if data.extra:

@@ -65,8 +65,7 @@ def add_train(sub) -> None:
                     help="canvas renders of every pendigits training digit per epoch (0: train on MNIST alone; "
                          "default: %(default)s)")
     tr.add_argument("--pen-styles", type=float_in(0, 1), default=DATA.pen_styles, metavar="FRACTION",
-                    help="share of the pen zeros, ones and sevens drawn slashed, footed or crossed "
-                         "(default: %(default)s)")
+                    help="share of the pen zeros and sevens drawn slashed or crossed (default: %(default)s)")
     tr.add_argument("--letters", type=float_in(0, 1), default=DATA.letters, metavar="FRACTION",
                     help="share of the UNIPEN letters drawn each epoch as not-a-digit examples (default: %(default)s)")
     tr.add_argument("--noise", type=int_at_least(0), default=DATA.noise, metavar="N",

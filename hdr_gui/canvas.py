@@ -33,7 +33,8 @@ class Stroke:
 class DrawingCanvas(QWidget):
     """Square black canvas drawn on with the left mouse button; supports undo and clear."""
 
-    strokes_changed = pyqtSignal()
+    strokes_changed = pyqtSignal()      # a stroke was started, undone or cleared
+    ink_changed = pyqtSignal()          # the drawing changed in any way, mouse moves included
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,12 +94,14 @@ class DrawingCanvas(QWidget):
         if self._drawing:
             self._strokes[-1].points.append(self._normalised(event))
             self.update()
+            self.ink_changed.emit()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.LeftButton and self._drawing:
             self._drawing = False
             self._strokes[-1].points.append(self._normalised(event))
             self.update()
+            self.ink_changed.emit()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -134,3 +137,4 @@ class DrawingCanvas(QWidget):
     def _changed(self) -> None:
         self.update()
         self.strokes_changed.emit()
+        self.ink_changed.emit()

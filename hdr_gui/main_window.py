@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self._sample_counted = False
         self._tally = Tally()
         self._scoring: GroupScoring | None = None
+        self._inside: QWidget | None = None              # the network view, made when first opened
         self.canvas.set_placeholder(self.tr("在这里用鼠标写一个数字"))
         self.canvas.set_pen_width(self.penWidthSlider.value())
         self._fit_score_table()
@@ -82,6 +83,9 @@ class MainWindow(QMainWindow):
 
     def mode(self) -> Mode:
         return Mode(self.modeCombo.currentIndex())
+
+    def recognizer(self) -> Recognizer | None:
+        return self._recognizer
 
     def set_recognizer(self, recognizer: Recognizer | None) -> None:
         """Use `recognizer`; None (no weights) leaves drawing possible but recognition off."""
@@ -129,6 +133,16 @@ class MainWindow(QMainWindow):
         self.sampleCaption.setText(self.tr("测试集第 {index} 张 · 真实标签 {label}").format(
             index=self._sample.index, label=self._sample.label))
         self._clear_result()
+
+    @guarded_slot()
+    def show_inside(self) -> None:
+        """Open (or raise) the window showing every layer of the network for the current input."""
+        if self._inside is None:
+            from .inside_view import InsideWindow  # matplotlib is loaded when the view is first opened
+            self._inside = InsideWindow(self)
+        self._inside.show()
+        self._inside.raise_()
+        self._inside.activateWindow()
 
     @guarded_slot()
     def score_hundred_draws(self) -> None:
@@ -180,13 +194,15 @@ class MainWindow(QMainWindow):
         self.undoButton.clicked.connect(self.undo)
         self.recognizeButton.clicked.connect(self.recognize)
         self.scoreButton.clicked.connect(self.score_hundred_draws)
+        self.insideButton.clicked.connect(self.show_inside)
         self.penWidthSlider.valueChanged.connect(self._pen_width_changed)
         self.canvas.strokes_changed.connect(self._strokes_changed)
 
     def _add_shortcuts(self) -> None:
         shortcuts = [(QKeySequence.Undo, self.undo),
                      (Qt.Key_Escape, self.clear), (Qt.Key_Delete, self.clear),
-                     (Qt.Key_Return, self.recognize), (Qt.Key_Enter, self.recognize)]
+                     (Qt.Key_Return, self.recognize), (Qt.Key_Enter, self.recognize),
+                     (Qt.CTRL | Qt.Key_I, self.show_inside)]
         for key, slot in shortcuts:
             QShortcut(QKeySequence(key), self).activated.connect(slot)
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PyQt5.QtCore import QRect, QSize, Qt
+from PyQt5.QtCore import QRect, QSize, Qt, pyqtSignal
 from PyQt5.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PyQt5.QtWidgets import QSizePolicy, QWidget
 
@@ -19,6 +19,8 @@ def array_to_qimage(pixels: np.ndarray) -> QImage:
 class PixelImageView(QWidget):
     """Square view of a grey-scale image with visible pixels, or a placeholder text."""
 
+    pixels_changed = pyqtSignal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._pixels: np.ndarray | None = None
@@ -34,6 +36,7 @@ class PixelImageView(QWidget):
         self._pixels = pixels
         self._image = None if pixels is None else array_to_qimage(pixels)
         self.update()
+        self.pixels_changed.emit()
 
     def set_placeholder(self, text: str) -> None:
         """Text shown while no image is set."""

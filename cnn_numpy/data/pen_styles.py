@@ -1,13 +1,15 @@
 """Writing forms that public data sets show too rarely, drawn at the stroke level on real pen digits.
 
     slashed zero    a stroke through the loop from lower left to upper right (Ø)
-    footed one      a short base under the stem (the printed 1 people copy)
     crossed seven   a short bar across the stem, a little below mid-height (the continental 7)
 
 Strokes are lists of (K, 2) float32 arrays of x, y with y downward, in any units. The new stroke
 is drawn with the same pen as the digit, so it looks written, not pasted. (Flagged ones and
 curly nines are not synthesised: the pendigits writers' own ones and nines carry those forms,
-and a synthetic flag long enough to matter reads as a 7's bar.)
+and a synthetic flag long enough to matter reads as a 7's bar. Ones with a base (a foot) were
+measured and dropped: with three renders of each pen digit and footed ones, a 10-epoch probe
+scored 98.48 % on the UNIPEN development writers against 98.71 % without, its sevens 97.9 %
+against 99.5 %, and the pendigits test writers did not change, 98.40 %.)
 """
 from __future__ import annotations
 
@@ -60,19 +62,7 @@ def crossed_seven(strokes: Strokes, rng: np.random.Generator) -> Strokes:
     return [*strokes, bar]
 
 
-def footed_one(strokes: Strokes, rng: np.random.Generator) -> Strokes:
-    """A short horizontal base centred under the lowest point of the stem."""
-    pts = np.concatenate(strokes)
-    lo, hi = pts.min(axis=0), pts.max(axis=0)
-    h = hi[1] - lo[1]
-    x = float(pts[np.argmax(pts[:, 1]), 0])
-    half = rng.uniform(0.15, 0.3) * h
-    y = hi[1] + rng.uniform(0.0, 0.03) * h
-    return [*strokes, np.array([[x - half, y], [x + half, y]], np.float32)]
-
-
-PEN_STYLES: dict[int, Callable[[Strokes, np.random.Generator], Strokes]] = {
-    0: slashed_zero, 1: footed_one, 7: crossed_seven}
+PEN_STYLES: dict[int, Callable[[Strokes, np.random.Generator], Strokes]] = {0: slashed_zero, 7: crossed_seven}
 
 
 def with_style(strokes: Strokes, label: int, rng: np.random.Generator, fraction: float) -> Strokes:

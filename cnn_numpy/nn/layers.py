@@ -30,6 +30,11 @@ class Layer:
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         raise NotImplementedError
 
+    def input_gradient(self, dout: np.ndarray) -> np.ndarray:
+        """Gradient with respect to the input of the last forward pass, no parameter gradients
+        (layers without parameters: their backward)."""
+        return self.backward(dout)
+
     def params(self) -> dict[str, np.ndarray]:
         return {}
 
@@ -146,10 +151,12 @@ class Convolution(_Weighted):
         grads = np.matmul(dout, self._cols.transpose(0, 2, 1)).sum(axis=0)   # (FN, K + 1)
         self.dW = np.ascontiguousarray(grads[:, :-1]).reshape(self.W.shape)
         self.db = grads[:, -1].copy()
-        if not self.input_grad:
-            return None
-        dcols = np.matmul(self.W.reshape(fn, -1).T, dout)              # (N, K, P)
-        _, _, fh, fw = self.W.shape
+        return self.input_gradient(dout) if self.input_grad else None
+
+    def input_gradient(self, dout: np.ndarray) -> np.ndarray:
+        """Gradient of the input alone, whatever ``input_grad`` says (e.g. for saliency maps)."""
+        fn, _, fh, fw = self.W.shape
+        dcols = np.matmul(self.W.reshape(fn, -1).T, dout.reshape(len(dout), fn, -1))   # (N, K, P)
         return col2im(dcols, self._x_shape, fh, fw, self.stride, self.pad)
 
 
@@ -282,6 +289,9 @@ class Affine(_Weighted):
     def backward(self, dout: np.ndarray) -> np.ndarray:
         self.dW = self._x.T @ dout
         self.db = dout.sum(axis=0)
+        return self.input_gradient(dout)
+
+    def input_gradient(self, dout: np.ndarray) -> np.ndarray:
         return (dout @ self.W.T).reshape(self._x_shape)
 
 

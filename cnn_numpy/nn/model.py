@@ -70,6 +70,13 @@ class Sequential:
         out = [self.forward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
         return np.concatenate(out) if out else np.zeros((0, self.classes), self.dtype)
 
+    def input_gradient(self, dout: np.ndarray) -> np.ndarray:
+        """The gradient with respect to the input of the last forward pass, given ``dout``, the gradient
+        with respect to its logits (N, classes): back-propagation without parameter gradients."""
+        for layer in reversed(self.layers):
+            dout = layer.input_gradient(dout)
+        return dout
+
     def loss(self, x: np.ndarray, labels: np.ndarray, train: bool = False) -> float:
         """Mean cross-entropy of a batch."""
         return self.loss_layer.forward(self.forward(x, train), labels)

@@ -16,8 +16,10 @@ from typing import Protocol
 import numpy as np
 from PIL import Image
 
+from ..nn.inspect import Inside, look_inside
+from ..paths import DEFAULT_WEIGHTS
 from ..weights import load_weights
-from .calibration import Calibration
+from .calibration import Calibration, solid_blobs
 from .preprocess import preprocess
 
 UNSURE_THRESHOLD = Calibration().unsure_below   # without a calibration: unsure below this probability
@@ -85,11 +87,14 @@ class Recognizer:
 
     ``calibration`` comes from the weights' metadata; weights without one are used uncalibrated
     (temperature 1, no not-digit verdict, unsure below 60 %), and ``calibrated`` says so.
+    ``weights_path`` is the file the network was loaded from (None when it was built in memory).
     """
 
-    def __init__(self, net: Classifier, metadata: dict | None = None, calibration: Calibration | None = None):
+    def __init__(self, net: Classifier, metadata: dict | None = None, calibration: Calibration | None = None,
+                 weights_path: Path | None = None):
         self.net = net
         self.metadata = metadata or {}
+        self.weights_path = weights_path
         if calibration is None and "calibration" in self.metadata:
             calibration = Calibration.from_dict(self.metadata["calibration"])
         self.calibrated = calibration is not None
@@ -99,7 +104,7 @@ class Recognizer:
     def from_weights(cls, path: Path | str | None = None) -> Recognizer:
         """Load weights (default: the shipped file); WeightsError names a bad file."""
         net, meta = load_weights(path)
-        return cls(net, meta)
+        return cls(net, meta, weights_path=Path(path) if path else DEFAULT_WEIGHTS)
 
     def recognize_inputs(self, inputs: np.ndarray | Sequence[np.ndarray | None]) -> Recognitions:
         """Network inputs (N, 28, 28) float32 in [0, 1], or a list of (28, 28) inputs with None
@@ -115,7 +120,7 @@ class Recognizer:
         probs = np.zeros((len(x), self.net.classes), np.float32)
         if present.any():
             probs[present] = self.probabilities(x[present] if not present.all() else x)
-        return Recognitions(probs, x, present, self.calibration.verdicts(probs, present))
+        return Recognitions(probs, x, present, self.calibration.verdicts(probs, present, solid_blobs(x) & present))
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """Network inputs (N, 28, 28) -> calibrated probabilities (N, classes) float32."""
@@ -126,3 +131,8 @@ class Recognizer:
     def recognize_images(self, images: Sequence[Image.Image]) -> Recognitions:
         """Pictures of digits (any size and mode) -> their recognitions, in one network pass."""
         return self.recognize_inputs([preprocess(image) for image in images])
+
+    def look_inside(self, x: np.ndarray) -> Inside:
+        """Every stage of the network (a SimpleConvNet) for one input (28, 28), with the calibrated
+        probabilities (see :mod:`cnn_numpy.nn.inspect`)."""
+        return look_inside(self.net, x, self.calibration.temperature)

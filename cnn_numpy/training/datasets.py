@@ -24,9 +24,9 @@ class DataConfig:
     subset: int | None = None     # use only the first N MNIST training images (quick runs)
     styles: float = 0.5           # add slashed zeros made from this fraction of the MNIST training zeros
     pen_renders: int = 2          # canvas renders of every pendigits training digit per epoch (0: MNIST only)
-    pen_styles: float = 0.3       # share of the pen zeros, ones and sevens drawn slashed, footed or crossed
-    letters: float = 0.0          # share of the training letters drawn per epoch as not-a-digit (0: none)
-    noise: int = 0                # scribbles and noise images per epoch, as not-a-digit
+    pen_styles: float = 0.3       # share of the pen zeros and sevens drawn slashed or crossed
+    letters: float = 0.5          # share of the training letters drawn per epoch as not-a-digit (0: none)
+    noise: int = 1000             # scribbles and noise images per epoch, as not-a-digit (0: none)
 
 
 @dataclass

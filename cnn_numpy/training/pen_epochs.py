@@ -2,7 +2,7 @@
 
 Each epoch, every pen digit (and each chosen letter, scribble or noise image, the examples of
 what is not a digit) is drawn on a 280x280 canvas with a random size, position and pen width,
-some zeros, ones and sevens in a synthesised style, then normalised by the app's own preprocessing.
+some zeros and sevens in a synthesised style, then normalised by the app's own preprocessing.
 The draws are seeded by (seed, epoch), so a resumed run sees the same samples. The next epoch
 is drawn in a background process while the current one trains (the trainer uses one core).
 """
@@ -30,7 +30,7 @@ FIELD = 28
 class PenMix:
     """What pen samples join each epoch."""
     renders: int = 2          # renders of every pen digit
-    styles: float = 0.3       # share of the pen zeros, ones and sevens drawn slashed, footed or crossed
+    styles: float = 0.3       # share of the pen zeros and sevens drawn slashed or crossed
     letters: float = 0.0      # share of the letters drawn (labelled not-a-digit)
     noise: int = 0            # scribbles and noise images (labelled not-a-digit)
 

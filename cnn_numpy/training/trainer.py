@@ -41,7 +41,7 @@ class TrainingError(HdrError):
 @dataclass
 class TrainConfig:
     """Everything that decides the result of a training run."""
-    epochs: int = 30
+    epochs: int = 24
     batch_size: int = 100
     lr: float = 1e-3
     optimizer: str = "adam"

@@ -36,7 +36,8 @@ def mnist_dir(tmp_path_factory) -> Path:
 def train_argv(mnist_dir: Path, out: Path, *more: str) -> list[str]:
     """A training run of well under a second: 100 images, one epoch of one step, 8 hidden units."""
     return ["train", "--data-dir", str(mnist_dir), "--out", str(out), "--subset", "100", "--epochs", "1",
-            "--hidden", "8", "--val-size", "0", "--styles", "0", "--pen-renders", "0", "--no-augment", *more]
+            "--hidden", "8", "--val-size", "0", "--styles", "0", "--pen-renders", "0", "--letters", "0", "--noise", "0",
+            "--no-augment", *more]
 
 
 def error_line(capsys) -> str:

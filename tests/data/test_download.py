@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import re
 import socket
 import threading
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,8 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pen_files import LINE, RING, pendigits_text
+from unix_compress import compress
 
-from cnn_numpy.data import download
+from cnn_numpy.data import download, pendigits
 from cnn_numpy.data.download import DownloadError, download_mnist
 from hdr_cli import commands
 
@@ -237,3 +241,50 @@ def test_cmd_download_success(server, fake_files, tmp_path, capsys):
     assert f"MNIST is ready in {tmp_path / 'new' / 'dir'}" in out.out
     assert all(n in out.err for n in NAMES)   # progress lines name each file
     assert sorted(p.name for p in (tmp_path / "new" / "dir").iterdir()) == sorted(NAMES)
+
+
+# --- download-pendigits: UCI's zip, its .Z members decompressed and checked ------------------
+
+ARCHIVE_NAME = pendigits.ARCHIVE_URL.rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def uci_archive(monkeypatch) -> bytes:
+    """A zip laid out like UCI's, holding two small .Z pendigits files; their checksums are the module's."""
+    texts = {"pendigits-orig.tra": pendigits_text([LINE, RING], [1, 0], [1, 2]).encode(),
+             "pendigits-orig.tes": pendigits_text([LINE], [1], [3]).encode()}
+    for name, text in texts.items():
+        monkeypatch.setitem(pendigits.PENDIGITS_FILES, name, hashlib.sha256(text).hexdigest())
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, text in texts.items():
+            z.writestr(f"pendigits/{name}.Z", compress(text))
+    return buf.getvalue()
+
+
+def test_download_pendigits_unpacks_verifies_and_deletes_the_archive(server, uci_archive, tmp_path, capsys):
+    server.serve("uci", {ARCHIVE_NAME: uci_archive})
+    dest = tmp_path / "pd"
+    assert commands.main(["download-pendigits", "--pendigits-dir", str(dest), "--mirror", server.mirror("uci")]) == 0
+    assert sorted(p.name for p in dest.iterdir()) == sorted(pendigits.PENDIGITS_FILES)
+    assert len(pendigits.load_pendigits("test", dest)) == 1 and len(pendigits.load_pendigits("train", dest)) == 2
+    assert f"pendigits is ready in {dest}" in capsys.readouterr().out
+    assert commands.main(["download-pendigits", "--pendigits-dir", str(dest), "--mirror", "http://127.0.0.1:9/"]) == 0
+
+
+def test_download_pendigits_with_other_bytes_says_what_it_found_and_writes_nothing(server, uci_archive, tmp_path,
+                                                                                   monkeypatch, capsys):
+    monkeypatch.setitem(pendigits.PENDIGITS_FILES, "pendigits-orig.tes", "0" * 64)
+    server.serve("uci", {ARCHIVE_NAME: uci_archive})
+    dest = tmp_path / "pd"
+    assert commands.main(["download-pendigits", "--pendigits-dir", str(dest), "--mirror", server.mirror("uci")]) == 2
+    err = capsys.readouterr().err
+    assert "expected " + "0" * 64 in err and "nothing was written" in err
+    assert list(dest.iterdir()) == []
+
+
+def test_download_pendigits_offline_says_what_to_do(tmp_path, closed_port_mirror, capsys):
+    assert commands.main(["download-pendigits", "--pendigits-dir", str(tmp_path),
+                          "--mirror", closed_port_mirror]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: Could not reach any pendigits mirror") and "--pendigits-dir" in err

@@ -12,6 +12,7 @@ from cnn_numpy.recognition.calibration import (
     fit_temperature,
     nll,
     reliability,
+    solid_blobs,
 )
 from cnn_numpy.recognition.recognizer import Recognizer
 
@@ -75,3 +76,15 @@ def test_calibration_from_metadata_is_applied_and_bad_values_refused():
     for bad in (0.0, -1.0, float("nan")):
         with pytest.raises(ValueError, match="temperature"):
             Calibration.from_dict({"temperature": bad})
+
+
+def test_solid_blobs_are_dots_not_strokes():
+    x = np.zeros((4, 28, 28), np.float32)
+    yy, xx = np.mgrid[:28, :28]
+    x[0][(yy - 14) ** 2 + (xx - 14) ** 2 <= 100] = 1              # a filled disk, 20 px as preprocessing makes it
+    x[1][((yy - 14) ** 2 + (xx - 14) ** 2 <= 64) & ((yy - 14) ** 2 + (xx - 14) ** 2 >= 25)] = 1   # a ring: a 0
+    x[2][4:24, 13:15] = 1                                                         # a stroke: a 1
+    assert list(solid_blobs(x)) == [True, False, False, False]                    # the last is blank
+    verdicts = Calibration().verdicts(np.full((4, 10), 0.1, np.float32) + np.eye(10)[:4] * 0.9,
+                                      np.array([True, True, True, False]), solid_blobs(x))
+    assert list(verdicts) == ["not_digit", "digit", "digit", "blank"]

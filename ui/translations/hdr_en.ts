@@ -2,6 +2,185 @@
 <!DOCTYPE TS>
 <TS version="2.1">
 <context>
+    <name>InsideWindow</name>
+    <message>
+        <source>概率</source>
+        <translation>probability</translation>
+    </message>
+    <message>
+        <source>跟随主窗口的「{mode}」：画板或图片一变，约 {ms} 毫秒后这里就更新。</source>
+        <translation>Follows “{mode}” in the main window: updated about {ms} ms after the canvas or the image changes.</translation>
+    </message>
+    <message>
+        <source>没有加载网络权重：无法显示网络内部。</source>
+        <translation>No network weights loaded: there is no network to look inside.</translation>
+    </message>
+    <message>
+        <source>点击主窗口的「抽取」，从 MNIST 测试集取一张图片。</source>
+        <translation>Click “Draw sample” in the main window to pick an MNIST test image.</translation>
+    </message>
+    <message>
+        <source>在主窗口的画板上写一个数字，这里就会一层一层地显示网络看到了什么。</source>
+        <translation>Write a digit on the main window's canvas, and this window shows, layer by layer, what the network sees.</translation>
+    </message>
+    <message>
+        <source>画板上没有看得出的笔迹：请把数字写大一些。</source>
+        <translation>No clear ink on the canvas: write the digit bigger.</translation>
+    </message>
+    <message>
+        <source>取值 0–1 · 形状 {shape}</source>
+        <translation>values 0–1 · shape {shape}</translation>
+    </message>
+    <message>
+        <source>{count} 个 {size}×{size} 的滤波器在输入上滑动（步长 1）：每个滤波器得到一张特征图 · W1 {weights} → 输出 {shape}</source>
+        <translation>{count} filters of {size}×{size} slide over the input (stride 1): one feature map per filter · W1 {weights} → output {shape}</translation>
+    </message>
+    <message>
+        <source>每个 2×2 小格只留下最大值：{before} → {after}，再展平成 {flat} 个数</source>
+        <translation>each 2×2 cell keeps only its largest value: {before} → {after}, then flattened to {flat} numbers</translation>
+    </message>
+    <message>
+        <source>{units} 个单元（{side}×{side}），每个读入全部 {inputs} 个数；{active} 个不为零 · 形状 {shape}</source>
+        <translation>{units} units ({side}×{side}), each reads all {inputs} numbers; {active} not zero · shape {shape}</translation>
+    </message>
+    <message>
+        <source>最强的 {count} 个：</source>
+        <translation>The {count} strongest:</translation>
+    </message>
+    <message>
+        <source>概率 = softmax(logit / T)，校准温度 T = {t:.2f} · 形状 {shape}</source>
+        <translation>p = softmax(logit / T), calibrated T = {t:.2f} · shape {shape}</translation>
+    </message>
+    <message>
+        <source>数字 {digit} 的 logit 对每个输入像素的梯度，由网络自己的反向传播算出：在橙色处多加墨水，{digit} 的得分会升高；在紫色处则会降低。灰色是输入的笔迹。</source>
+        <translation>The gradient of digit {digit}’s logit with respect to every input pixel, from the network's own backward pass: more ink where it is orange would raise the score of {digit}; more ink where it is purple would lower it. The grey strokes are the input.</translation>
+    </message>
+    <message>
+        <source>悬停</source>
+        <translation>under the mouse</translation>
+    </message>
+    <message>
+        <source>已选中</source>
+        <translation>chosen</translation>
+    </message>
+    <message>
+        <source>响应最强</source>
+        <translation>strongest</translation>
+    </message>
+    <message>
+        <source>滤波器 #{index}（{why}）· 偏置 {bias:+.3f} · 特征图最大值 {peak:.2f}</source>
+        <translation>Filter #{index} ({why}) · bias {bias:+.3f} · map max {peak:.2f}</translation>
+    </message>
+    <message>
+        <source>这个网络没有训练记录（它不是从权重文件加载的）。</source>
+        <translation>This network has no training log (it was not loaded from a weights file).</translation>
+    </message>
+    <message>
+        <source>每个训练轮次的记录，来自 {path}</source>
+        <translation>One point per training epoch, from {path}</translation>
+    </message>
+    <message>
+        <source>没有训练曲线：{error}</source>
+        <translation>No training curves: {error}</translation>
+    </message>
+    <message>
+        <source>损失（交叉熵）</source>
+        <translation>Loss (cross-entropy)</translation>
+    </message>
+    <message>
+        <source>准确率</source>
+        <translation>Accuracy</translation>
+    </message>
+    <message>
+        <source>学习率</source>
+        <translation>Learning rate</translation>
+    </message>
+    <message>
+        <source>轮次</source>
+        <translation>epoch</translation>
+    </message>
+    <message>
+        <source>训练集</source>
+        <translation>training</translation>
+    </message>
+    <message>
+        <source>验证集</source>
+        <translation>validation</translation>
+    </message>
+    <message>
+        <source>单元 #{index}：{value:.3f}</source>
+        <translation>Unit #{index}: {value:.3f}</translation>
+    </message>
+    <message>
+        <source>网络内部：每一层看到了什么</source>
+        <translation>Inside the network: what every layer sees</translation>
+    </message>
+    <message>
+        <source>1 · 输入 28×28</source>
+        <translation>1 · Input 28×28</translation>
+    </message>
+    <message>
+        <source>网络实际收到的 28×28 输入：白色笔迹、黑色背景，预处理之后像 MNIST 的图片一样缩放、居中</source>
+        <translation>The 28×28 input the network actually receives: white ink on black, scaled and centred by the preprocessing as MNIST's images were</translation>
+    </message>
+    <message>
+        <source>2 · 卷积层 Convolution + ReLU</source>
+        <translation>2 · Convolution + ReLU</translation>
+    </message>
+    <message>
+        <source>滤波器 W1（可悬停、点击）</source>
+        <translation>Filters W1 (hover, click)</translation>
+    </message>
+    <message>
+        <source>把鼠标移到一个滤波器上，或点击选中它</source>
+        <translation>Hover over a filter, or click it to keep it chosen</translation>
+    </message>
+    <message>
+        <source>特征图：每个滤波器对这张图的响应（ReLU 之后）</source>
+        <translation>Feature maps: each filter's response (after ReLU)</translation>
+    </message>
+    <message>
+        <source>把鼠标移到一张特征图上，或点击选中它</source>
+        <translation>Hover over a feature map, or click it to keep it chosen</translation>
+    </message>
+    <message>
+        <source>选中滤波器的 5×5 个权重：特征图上的每个点，是这 25 个数与输入上对应的 5×5 小块逐个相乘再相加，加上偏置，再经过 ReLU</source>
+        <translation>The 5×5 weights of the chosen filter: each point of its feature map is these 25 numbers times the 5×5 patch of the input below it, summed, plus the bias, through ReLU</translation>
+    </message>
+    <message>
+        <source>3 · 最大池化 MaxPooling 2×2</source>
+        <translation>3 · MaxPooling 2×2</translation>
+    </message>
+    <message>
+        <source>每张特征图缩小一半：每个 2×2 小格只留下最大值</source>
+        <translation>Every feature map halved: each 2×2 cell keeps only its largest value</translation>
+    </message>
+    <message>
+        <source>4 · 隐藏层 Affine + ReLU</source>
+        <translation>4 · Hidden layer: Affine + ReLU</translation>
+    </message>
+    <message>
+        <source>每个小方格是一个隐藏单元，按编号从左到右、从上到下排列；最强的几个单元用方框标出</source>
+        <translation>Each small square is one hidden unit, numbered left to right, top to bottom; the strongest are framed</translation>
+    </message>
+    <message>
+        <source>5 · 输出层 Affine + Softmax</source>
+        <translation>5 · Output: Affine + Softmax</translation>
+    </message>
+    <message>
+        <source>6 · 为什么是这个答案</source>
+        <translation>6 · Why this answer</translation>
+    </message>
+    <message>
+        <source>输入的每个像素：在这里多加一点墨水，获胜数字的 logit 会升高（橙色）还是降低（紫色）</source>
+        <translation>Every input pixel: would a little more ink here raise (orange) or lower (purple) the winning digit's logit</translation>
+    </message>
+    <message>
+        <source>7 · 训练过程</source>
+        <translation>7 · Training history</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>无法加载网络权重</source>
@@ -252,6 +431,14 @@ or set the environment variable HDR_DATA_DIR (or the option --data-dir) to a fol
     <message>
         <source>然后重新选择「MNIST 随机抽取」模式即可再读取一次。</source>
         <translation>Then choose “MNIST random sample” again to read it once more.</translation>
+    </message>
+    <message>
+        <source>打开一个窗口，一层一层地显示网络怎样处理当前的数字（Ctrl+I）</source>
+        <translation>Open a window showing, layer by layer, how the network handles the current digit (Ctrl+I)</translation>
+    </message>
+    <message>
+        <source>看网络内部…</source>
+        <translation>Look inside…</translation>
     </message>
 </context>
 </TS>
