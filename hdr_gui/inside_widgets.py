@@ -36,11 +36,24 @@ def _number(value: float) -> str:
     return f"{value:.3g}" if value != 0 else "0"
 
 
-class ArrayView(QWidget):
+class _Hinted(QWidget):
+    """A widget whose preferred and minimum sizes are the class's HINT and MINIMUM (w, h)."""
+    HINT: tuple[int, int]
+    MINIMUM: tuple[int, int]
+
+    def sizeHint(self) -> QSize:
+        return QSize(*self.HINT)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(*self.MINIMUM)
+
+
+class ArrayView(_Hinted):
     """One image, scaled to fit with square pixels; optional framed cells; hovering reports the cell."""
 
     cell_hovered = pyqtSignal(int)       # row * columns + column of the cell under the mouse, -1 outside
     MARGIN = 3                           # room for the frames of cells at the edge
+    HINT, MINIMUM = (120, 120), (56, 56)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,12 +69,6 @@ class ArrayView(QWidget):
 
     def image(self) -> QImage | None:
         return self._image
-
-    def sizeHint(self) -> QSize:
-        return QSize(120, 120)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(56, 56)
 
     def image_rect(self) -> QRect:
         """Where the image is drawn: the largest rectangle of its aspect ratio, centred."""
@@ -101,7 +108,7 @@ class ArrayView(QWidget):
             _frame(painter, self.cell_rect(index))
 
 
-class MapGrid(QWidget):
+class MapGrid(_Hinted):
     """K equally sized images in as many columns as makes them largest; one may be highlighted.
     Hovering or clicking an image reports its index."""
 
@@ -109,6 +116,7 @@ class MapGrid(QWidget):
     clicked = pyqtSignal(int)
     GAP = 5
     MARGIN = 3                      # room for the highlight frame
+    HINT, MINIMUM = (240, 110), (80, 40)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -130,12 +138,6 @@ class MapGrid(QWidget):
 
     def highlight(self) -> int | None:
         return self._highlight
-
-    def sizeHint(self) -> QSize:
-        return QSize(240, 110)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(80, 40)
 
     def _layout(self) -> tuple[int, int]:
         """(columns, side of one image in pixels) making the images largest in this widget."""

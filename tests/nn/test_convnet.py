@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from gradcheck import numerical_grad
+from gradcheck import SMALL_CONFIGS, numerical_grad
 
 from cnn_numpy.nn.convnet import ConvNetConfig, SimpleConvNet
 
@@ -25,11 +25,7 @@ def test_he_initialisation_scale():
     assert net.params["W1"].std() == pytest.approx(np.sqrt(2 / 25), rel=0.1)
 
 
-@pytest.mark.parametrize("cfg", [
-    ConvNetConfig(input_shape=(1, 10, 10), filter_num=3, filter_size=3, hidden=6),
-    ConvNetConfig(input_shape=(1, 9, 9), filter_num=2, filter_size=3, pad=1, hidden=5, pool="avg", activation="tanh"),
-    ConvNetConfig(input_shape=(1, 8, 8), filter_num=2, filter_size=5, hidden=4, pool="none", activation="sigmoid"),
-])
+@pytest.mark.parametrize("cfg", SMALL_CONFIGS)
 def test_whole_network_gradient(cfg):
     net = SimpleConvNet(cfg, seed=1, dtype=np.float64)
     rng = np.random.default_rng(0)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from gradcheck import numerical_grad
+from gradcheck import SMALL_CONFIGS, numerical_grad
 
 from cnn_numpy.nn.convnet import ConvNetConfig, SimpleConvNet
 from cnn_numpy.nn.dense import dense_network
@@ -60,11 +60,7 @@ def test_probabilities_are_the_recognizers_calibrated_ones(shipped_shape_net, di
     np.testing.assert_allclose(look_inside(shipped_shape_net, digit).probs, softmax(inside.logits), rtol=1e-6)
 
 
-@pytest.mark.parametrize("cfg", [
-    ConvNetConfig(input_shape=(1, 10, 10), filter_num=3, filter_size=3, hidden=6),
-    ConvNetConfig(input_shape=(1, 9, 9), filter_num=2, filter_size=3, pad=1, hidden=5, pool="avg", activation="tanh"),
-    ConvNetConfig(input_shape=(1, 8, 8), filter_num=2, filter_size=5, hidden=4, pool="none", activation="sigmoid"),
-])
+@pytest.mark.parametrize("cfg", SMALL_CONFIGS)
 def test_saliency_is_the_gradient_of_the_winning_logit(cfg):
     net = SimpleConvNet(cfg, seed=2, dtype=np.float64)
     x = np.random.default_rng(1).random(cfg.input_shape[1:])
