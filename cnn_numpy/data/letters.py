@@ -8,6 +8,8 @@ the development digits.)
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from .strokes import PenDigits
@@ -17,7 +19,7 @@ NOT_DIGIT_LETTERS = "AEFHKLMNPRUVWXY" + "fhkmnrwx"
 VAL_FRACTION = 0.2   # letter writers held out of training, for choosing and checking the not-a-digit verdict
 
 
-def load_letters(unipen_dir=None, letters: str = NOT_DIGIT_LETTERS) -> PenDigits:
+def load_letters(unipen_dir: Path | str | None = None, letters: str = NOT_DIGIT_LETTERS) -> PenDigits:
     """The chosen letters of ``letters.npz``: strokes (y downward), labels = Unicode code points,
     sources = the writer (file) of each sample."""
     samples = read_samples(resolve_unipen_dir(unipen_dir) / "letters.npz", group="writers")
