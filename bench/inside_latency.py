@@ -25,7 +25,7 @@ from bench.gui_drawing import THREE, drag_strokes
 from cnn_numpy.paths import DEFAULT_WEIGHTS
 from cnn_numpy.recognition.recognizer import Recognizer
 from hdr_gui.app import create_application, start
-from hdr_gui.inside_view import InsideWindow
+from hdr_gui.inside.view import InsideWindow
 
 ROUNDS = 5
 

@@ -19,7 +19,7 @@ if not os.environ.get("DISPLAY"):
 from bench.gui_drawing import THREE, drag_strokes
 from cnn_numpy.paths import DEFAULT_WEIGHTS, REPO_ROOT
 from hdr_gui.app import create_application, start
-from hdr_gui.inside_view import InsideWindow
+from hdr_gui.inside.view import InsideWindow
 
 INSIDE_SIZE = (1320, 960)
 

@@ -11,6 +11,10 @@ Loading reads nothing it has not checked: the architecture is validated, every .
 dtype) is compared with it before any array data is read, the data is read in bounded chunks, and
 NaN or infinite values are refused.
 
+int8 weights (:func:`export_int8`) hold, instead of W1, W2 and W3, ``W1.q`` (int8) and ``W1.scale`` (float32,
+one per output channel) and so on, and "quantization" in their metadata; loading detects the int8 members,
+checks them and dequantizes them to float32 (:mod:`cnn_numpy.nn.quantize`), so they work wherever weights do.
+
 Saving is atomic across the pair: the new metadata goes to ``NAME.json.new``, then the new .npz is
 renamed in, then the metadata. A kill at any moment leaves the old pair (a stray ``.json.new`` does
 not match its .npz and is ignored) or the new .npz beside its ``.json.new``, which loading then uses.
@@ -34,6 +38,7 @@ import numpy as np
 from .errors import HdrError
 from .files import read_exactly, sha256_file, write_bytes, write_text
 from .nn.convnet import ACTIVATIONS, PARAM_NAMES, ConvNetConfig, SimpleConvNet
+from .nn.quantize import CHANNEL_AXIS, LEVELS, dequantize, quantize
 from .paths import DEFAULT_WEIGHTS
 
 RESTORE_HINT = "Restore the shipped file with 'git checkout weights/' or make new weights with 'python main.py train'."
@@ -46,6 +51,7 @@ CLASSES = 10
 POOLS = ("max", "avg", "none")
 MINIMUM = {"filter_num": 1, "filter_size": 1, "stride": 1, "pad": 0, "hidden": 1}   # integer fields
 Header = tuple[tuple[int, ...], np.dtype, bool]   # shape, dtype, Fortran order of a .npy member
+INT8_SCHEME = "symmetric per-channel int8"
 DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError, NotImplementedError)
 
 
@@ -89,13 +95,39 @@ def check_writable(net: SimpleConvNet, path: Path) -> None:
 def save_weights(net: SimpleConvNet, path: Path, metadata: dict | None = None) -> dict:
     """Write the parameters (.npz) and metadata (.json, with the .npz's SHA-256 and the checksum) as an
     atomic pair (see the module's docstring). Refuses non-finite parameters. Returns the metadata."""
-    path = Path(path)
     check_writable(net, path)
+    return _save_arrays({k: net.params[k] for k in PARAM_NAMES}, net.config, path, metadata)
+
+
+def save_int8_weights(net: SimpleConvNet, path: Path, metadata: dict | None = None) -> dict:
+    """:func:`save_weights` with W1, W2 and W3 quantized to int8 per output channel (``NAME.q``, ``NAME.scale``)."""
+    check_writable(net, path)
+    arrays = {k: net.params[k] for k in PARAM_NAMES if k not in CHANNEL_AXIS}
+    for name, axis in CHANNEL_AXIS.items():
+        arrays[f"{name}.q"], arrays[f"{name}.scale"] = quantize(net.params[name], axis)
+    return _save_arrays(arrays, net.config, path, metadata)
+
+
+def export_int8(source: Path | str | None, out: Path, command: str) -> dict:
+    """Write the weights at ``source`` (default: the shipped ones) as int8 weights at ``out``, with their
+    calibration and a "quantization" record naming the source's SHA-256. Returns the new metadata."""
+    source = Path(source) if source else DEFAULT_WEIGHTS
+    net, meta = load_weights(source)
+    metadata = {"command": command,
+                "quantization": {"scheme": INT8_SCHEME, "source": source.name, "source_sha256": sha256_file(source)}}
+    if "calibration" in meta:
+        metadata["calibration"] = meta["calibration"]
+    return save_int8_weights(net, out, metadata)
+
+
+def _save_arrays(arrays: dict[str, np.ndarray], config: ConvNetConfig, path: Path, metadata: dict | None) -> dict:
+    """Write ``arrays`` (.npz) and the metadata (.json) of a network of ``config`` as an atomic pair."""
+    path = Path(path)
     buffer = io.BytesIO()
-    np.savez(buffer, **{k: net.params[k] for k in PARAM_NAMES})
+    np.savez(buffer, **arrays)
     data = buffer.getvalue()
     meta = dict(metadata or {})
-    meta["architecture"] = net.config.to_dict()
+    meta["architecture"] = config.to_dict()
     meta["sha256"] = hashlib.sha256(data).hexdigest()
     meta["checksum"] = _checksum_record(meta, meta["sha256"])
     pending = pending_metadata_path(path)
@@ -195,16 +227,19 @@ def _read_array(archive: zipfile.ZipFile, name: str, path: Path) -> np.ndarray:
     return array.reshape(shape[::-1]).T if fortran_order else array.reshape(shape)
 
 
-def read_npz(path: Path, shapes: Mapping[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
-    """The float arrays named in ``shapes`` from an .npz, each header checked against its shape before any data
-    is read; refuses pickled objects and NaN or infinite values. WeightsError names the file."""
+def read_npz(path: Path, shapes: Mapping[str, tuple[int, ...]], int8: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    """The arrays named in ``shapes`` from an .npz (int8 those named in ``int8``, floats the others), each header
+    checked against its shape before any data is read; refuses pickled objects and NaN or infinite values.
+    WeightsError names the file."""
     path = Path(path)
     with _open_npz(path) as archive:
         headers = _npz_headers(archive, path)
         for name, expected in shapes.items():
             if name not in headers:
                 problem = f"parameter {name} is missing"
-            elif headers[name][1].kind != "f":
+            elif name in int8 and headers[name][1] != np.int8:
+                problem = f"parameter {name} has dtype {headers[name][1]}, expected int8"
+            elif name not in int8 and headers[name][1].kind != "f":
                 problem = f"parameter {name} has dtype {headers[name][1]}, expected floats"
             elif tuple(headers[name][0]) != tuple(expected):
                 problem = f"parameter {name} has shape {tuple(headers[name][0])}, expected {tuple(expected)}"
@@ -213,7 +248,7 @@ def read_npz(path: Path, shapes: Mapping[str, tuple[int, ...]]) -> dict[str, np.
             raise WeightsError(f"Weights file {path} does not fit the network: {problem}. {RESTORE_HINT}")
         params = {name: _read_array(archive, name, path) for name in shapes}
     for name, array in params.items():
-        if not np.isfinite(array).all():
+        if name not in int8 and not np.isfinite(array).all():
             raise WeightsError(f"Weights file {path} holds NaN or infinite values in {name}: it is damaged or "
                                f"comes from a training run that diverged. {RESTORE_HINT}")
     return params
@@ -337,7 +372,7 @@ def load_weights(path: Path | str | None = None) -> tuple[SimpleConvNet, dict]:
 
     Checks the .npz's headers, the SHA-256 and checksum recorded in the metadata (when there is
     metadata), the architecture, then every parameter's shape and dtype before reading it, and its
-    values after; any problem raises WeightsError naming the file.
+    values after; any problem raises WeightsError naming the file. int8 weights are dequantized to float32.
     """
     path = Path(path) if path else DEFAULT_WEIGHTS
     headers = npz_headers(path)
@@ -349,10 +384,32 @@ def load_weights(path: Path | str | None = None) -> tuple[SimpleConvNet, dict]:
             raise WeightsError(f"Metadata file {meta_file} describes an architecture the app cannot run: {e}. "
                                f"{RESTORE_HINT}") from e
     else:   # no metadata: the shipped architecture with the hidden size W2 implies
-        w2 = headers["W2"][0] if "W2" in headers else ()
+        w2 = next((headers[k][0] for k in ("W2", "W2.q") if k in headers), ())
         try:
             config = checked_config({"hidden": w2[1]} if len(w2) == 2 else {})
         except ValueError as e:
             raise WeightsError(f"Weights file {path} does not fit the network: W2 has shape {w2}, but {e}. "
                                f"{RESTORE_HINT}") from e
+    if any(f"{name}.q" in headers for name in CHANNEL_AXIS):
+        return SimpleConvNet(config, _read_int8(path, config)), meta
     return SimpleConvNet(config, read_npz(path, config.param_shapes())), meta
+
+
+def _read_int8(path: Path, config: ConvNetConfig) -> dict[str, np.ndarray]:
+    """The float32 parameters of the int8 weights at ``path``: each ``NAME.q`` (int8, -127..127) times its
+    ``NAME.scale`` (positive float32, one per output channel). WeightsError names the file and the problem."""
+    shapes = config.param_shapes()
+    for name, axis in CHANNEL_AXIS.items():
+        shape = shapes.pop(name)
+        shapes[f"{name}.q"], shapes[f"{name}.scale"] = shape, (shape[axis],)
+    arrays = read_npz(path, shapes, int8=tuple(f"{name}.q" for name in CHANNEL_AXIS))
+    for name, axis in CHANNEL_AXIS.items():
+        q, scale = arrays.pop(f"{name}.q"), arrays.pop(f"{name}.scale")
+        if not (scale > 0).all():
+            raise WeightsError(f"Weights file {path} holds a zero or negative scale in {name}.scale, which int8 "
+                               f"weights cannot have. {RESTORE_HINT}")
+        if (q < -LEVELS).any():
+            raise WeightsError(f"Weights file {path} holds -128 in {name}.q, outside the symmetric int8 range "
+                               f"-{LEVELS}..{LEVELS}. {RESTORE_HINT}")
+        arrays[name] = dequantize(q, scale, axis)
+    return arrays

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 from cnn_numpy.data.download import DownloadError, download_mnist
-from cnn_numpy.data.letters import load_letters
 from cnn_numpy.data.mnist import resolve_data_dir
+from cnn_numpy.data.not_digits import load_letters
 from cnn_numpy.data.pendigits import PendigitsMissingError, download_pendigits, resolve_pendigits_dir
 from cnn_numpy.data.unipen import UnipenMissingError
 from cnn_numpy.errors import HdrError
@@ -24,8 +24,8 @@ from cnn_numpy.recognition.recognizer import Recognizer
 from cnn_numpy.reporting import printable_command
 from cnn_numpy.training.datasets import DataConfig, training_data
 from cnn_numpy.training.shipping import TRAINING_LOG, ship
-from cnn_numpy.training.trainer import CHECKPOINT, TrainConfig, train
-from cnn_numpy.weights import load_weights, metadata_path, save_weights
+from cnn_numpy.training.trainer import CHECKPOINT, TrainConfig, TrainingError, train
+from cnn_numpy.weights import export_int8, load_weights, metadata_path, save_int8_weights, save_weights
 
 from .parser import COMMANDS, build_parser
 from .predict import run_predict
@@ -44,7 +44,11 @@ def command_line() -> str:
 def cmd_train(args) -> int:
     cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, optimizer=args.optimizer,
                       weight_decay=args.weight_decay, seed=args.seed, augment=not args.no_augment,
-                      average=args.average, net=ConvNetConfig(hidden=args.hidden, dropout=args.dropout))
+                      average=args.average, patience=args.patience,
+                      net=ConvNetConfig(hidden=args.hidden, dropout=args.dropout))
+    if args.patience and not args.val_size:
+        raise TrainingError("--patience needs a validation split to watch: give --val-size above 0, or drop "
+                            "--patience.")
     data_cfg = DataConfig(val_size=args.val_size, subset=args.subset, styles=args.styles,
                           pen_renders=args.pen_renders, pen_styles=args.pen_styles, letters=args.letters,
                           noise=args.noise)
@@ -135,7 +139,7 @@ def cmd_calibrate(args) -> int:
         eprint("note: no UNIPEN letters.npz: the not-a-digit verdict is checked on noise and scribbles only")
     calibration, figures = calibrate(net, {name: digits for name, digits in sets.values()}, letters, args.seed)
     meta.update(calibration=calibration.to_dict(), calibration_figures=figures, calibration_command=command_line())
-    save_weights(net, path, meta)
+    (save_int8_weights if "quantization" in meta else save_weights)(net, path, meta)
     print(format_calibration(calibration, figures))
     print(f"recorded in {metadata_path(path)}")
     return 0
@@ -156,6 +160,13 @@ def format_calibration(calibration: Calibration, figures: dict) -> str:
             lines.append(f"{name}: called a digit {fig['called_digit'] * 100:.1f} %, "
                          f"not a digit {fig['called_not_digit'] * 100:.1f} % (of {fig['samples']:,})")
     return "\n".join(lines)
+
+
+def cmd_export_int8(args) -> int:
+    meta = export_int8(args.weights, args.out, command_line())
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB) and {metadata_path(args.out)}; "
+          f"source SHA-256 {meta['quantization']['source_sha256']}")
+    return 0
 
 
 def cmd_predict(args) -> int:
@@ -191,7 +202,7 @@ def cmd_gui(args) -> int:
 
 
 RUN = {"train": cmd_train, "evaluate": cmd_evaluate, "evaluate-real": cmd_evaluate_real, "calibrate": cmd_calibrate,
-       "predict": cmd_predict,
+       "export-int8": cmd_export_int8, "predict": cmd_predict,
        "download-mnist": cmd_download_mnist, "download-pendigits": cmd_download_pendigits, "gui": cmd_gui}
 
 

@@ -14,7 +14,8 @@ from cnn_numpy.training.trainer import TrainConfig
 
 from .options import float_in, http_url, int_at_least, output_file, output_folder
 
-COMMANDS = ("train", "evaluate", "evaluate-real", "calibrate", "predict", "download-mnist", "download-pendigits", "gui")
+COMMANDS = ("train", "evaluate", "evaluate-real", "calibrate", "export-int8", "predict", "download-mnist",
+            "download-pendigits", "gui")
 TRAIN, NET, DATA = TrainConfig(), ConvNetConfig(), DataConfig()
 
 
@@ -58,6 +59,9 @@ def add_train(sub) -> None:
     tr.add_argument("--average", type=float_in(0, 1, low_open=True, high_open=True, also=(0.0,)),
                     default=TRAIN.average, metavar="DECAY",
                     help="validate and ship an exponential moving average of the weights (0: off)")
+    tr.add_argument("--patience", type=int_at_least(1), default=TRAIN.patience, metavar="N",
+                    help="stop when the validation loss has not improved for N epochs and keep the best epoch's "
+                         "weights (needs --val-size above 0; default: off)")
     tr.add_argument("--no-augment", action="store_true", help="train on the plain images")
     tr.add_argument("--styles", type=float_in(0, 1), default=DATA.styles, metavar="FRACTION",
                     help="add slashed zeros made from this fraction of the training zeros (0: off)")
@@ -111,6 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(ca, data=False)
     add_pen_dirs(ca)
     ca.add_argument("--seed", type=int_at_least(0), default=0, help="seed of the sizes, positions and pen widths")
+
+    ex = sub.add_parser("export-int8", help="write the weights with int8 weight matrices (one float32 scale per "
+                                            "output channel), about a quarter of the size")
+    add_common(ex, data=False)
+    ex.add_argument("--out", type=weights_file, required=True, metavar="PATH.npz", help="where to write them")
 
     pr = sub.add_parser("predict", help="recognise the digit in image files or folders")
     add_common(pr, data=False)

@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
     def show_inside(self) -> None:
         """Open (or raise) the window showing every layer of the network for the current input."""
         if self._inside is None:
-            from .inside_view import InsideWindow  # matplotlib is loaded when the view is first opened
+            from .inside.view import InsideWindow  # matplotlib is loaded when the view is first opened
             self._inside = InsideWindow(self)
         self._inside.show()
         self._inside.raise_()

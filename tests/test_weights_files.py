@@ -59,6 +59,15 @@ def savez_params(path: Path, params: dict[str, np.ndarray]) -> None:
         np.savez(f, **params)
 
 
+def reseal(path: Path) -> None:
+    """Record the .npz's new SHA-256 and checksum in its metadata, as if it had been written with it."""
+    meta_file = metadata_path(path)
+    meta = json.loads(meta_file.read_text())
+    sha = sha256_file(path)
+    meta_file.write_text(json.dumps({**meta, "sha256": sha,
+                                     "checksum": {**meta["checksum"], "sha256": metadata_checksum(meta, sha)}}))
+
+
 def test_round_trip_gives_identical_params_and_predictions(net, saved):
     loaded, meta = load_weights(saved)
     for name in PARAM_NAMES:
@@ -98,6 +107,14 @@ def test_truncated_npz_is_refused(saved, keep_json):
     assert "damaged" in refused(saved)
 
 
+def keep_or_drop_json(saved: Path, keep: bool, seal) -> None:
+    """Re-seal the .json's checksum over the edited .npz with ``seal``, or delete the .json."""
+    if keep:
+        seal(saved)
+    else:
+        metadata_path(saved).unlink()
+
+
 @pytest.mark.parametrize("w2_shape, keep_json", [
     ("bigger-hidden", True),     # metadata says hidden=8, W2 has 16 columns
     ("bigger-hidden", False),    # hidden inferred as 16 from W2, then b2 and W3 do not fit
@@ -107,14 +124,7 @@ def test_wrong_shapes_are_refused(net, saved, w2_shape, keep_json):
     flat, hidden = net.params["W2"].shape
     shape = (flat, 2 * hidden) if w2_shape == "bigger-hidden" else (flat + 1, hidden)
     savez_params(saved, {**net.params, "W2": np.zeros(shape, np.float32)})
-    meta_file = metadata_path(saved)
-    if keep_json:   # a consistent checksum, so it is the shape check that must refuse
-        meta = json.loads(meta_file.read_text())
-        sha = sha256_file(saved)
-        meta_file.write_text(json.dumps({**meta, "sha256": sha,
-                                         "checksum": {**meta["checksum"], "sha256": metadata_checksum(meta, sha)}}))
-    else:
-        meta_file.unlink()
+    keep_or_drop_json(saved, keep_json, reseal)   # a consistent checksum: the shape check must refuse
     message = refused(saved)
     assert "does not fit the network" in message and "shape" in message
 
@@ -291,10 +301,7 @@ def test_non_finite_parameters_are_refused_at_load(net, saved, bad, keep_json):
     b2 = net.params["b2"].copy()
     b2[3] = bad
     savez_params(saved, {**net.params, "b2": b2})
-    if keep_json:
-        reseal_old_style(saved)
-    else:
-        metadata_path(saved).unlink()
+    keep_or_drop_json(saved, keep_json, reseal_old_style)
     message = refused(saved)
     assert "b2" in message and "NaN or infinite" in message
 

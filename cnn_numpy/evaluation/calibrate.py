@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..data.letters import split_by_writer
-from ..data.scribbles import noise_canvas, scribble
+from ..data.not_digits import noise_canvas, scribble, split_by_writer
 from ..data.strokes import PenDigits, render_digit
 from ..nn.model import Sequential
 from ..recognition.calibration import (

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..data.letters import load_letters, split_by_writer
 from ..data.mnist import load_mnist, to_input
+from ..data.not_digits import load_letters, split_by_writer
 from ..data.pendigits import load_pendigits
 from ..data.styles import synthesize_styles
 from .pen_epochs import PenEpochs, PenMix

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from ..data.not_digits import noise_canvas, scribble
 from ..data.pen_styles import with_style
-from ..data.scribbles import noise_canvas, scribble
 from ..data.strokes import PenDigits, render_digit
 from ..nn.layers import NOT_A_DIGIT
 from ..recognition.preprocess import preprocess

@@ -8,8 +8,8 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from ..data.letters import load_letters
 from ..data.mnist import content_sha256
+from ..data.not_digits import load_letters
 from ..data.pendigits import PENDIGITS_FILES
 from ..data.unipen import UnipenMissingError
 from ..errors import DataError
@@ -42,6 +42,7 @@ def ship(net: SimpleConvNet, path: Path, command: str, cfg: TrainConfig, data: D
         "seed": cfg.seed, "epochs": cfg.epochs,
         "training": {"batch_size": cfg.batch_size, "lr": cfg.lr, "optimizer": cfg.optimizer,
                      "weight_decay": cfg.weight_decay, "augment": cfg.augment, "average": cfg.average,
+                     "patience": cfg.patience,
                      **asdict(data), "minutes": round(minutes, 1), "final_epoch": rows[-1] if rows else None},
         "data_sha256_uncompressed": content_sha256(data_dir),
         "mnist_test": scores[0].to_dict(),

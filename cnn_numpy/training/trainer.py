@@ -6,7 +6,8 @@ baselines of the model comparison alike.
 
 Reproducibility: every epoch draws its shuffling, augmentation and dropout from a generator
 seeded by (seed, epoch), so a run resumed from the checkpoint of epoch k continues exactly
-as the uninterrupted run would have.
+as the uninterrupted run would have. With ``patience``, training stops early when the validation
+loss has not improved for that many epochs, and the best epoch's parameters are returned.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from ..nn.convnet import ConvNetConfig, SimpleConvNet
 from ..nn.model import Sequential
 from ..nn.optimizers import cosine_lr, make_optimizer
 from ..reporting import NoProgress, ProgressFactory, Reporter, silent
+from .early_stopping import EarlyStopping
 
 CHECKPOINT = "checkpoint.npz"
 
@@ -50,6 +52,7 @@ class TrainConfig:
     seed: int = 0
     augment: bool = True
     average: float = 0.999     # decay of the weight average that is validated and shipped; 0: off
+    patience: int = 0          # stop after this many epochs without a lower validation loss; 0: off
     net: ConvNetConfig = field(default_factory=ConvNetConfig)
     aug: AugmentConfig = field(default_factory=AugmentConfig)
 
@@ -83,13 +86,14 @@ def evaluate_loss_acc(model: Sequential, x: np.ndarray, y: np.ndarray, batch: in
 
 
 def save_checkpoint(path: Path, model: Sequential, optimizer, epoch: int, cfg: TrainConfig,
-                    history: History, average: WeightAverage | None = None) -> None:
-    """Parameters, optimiser and weight-average state, epoch, config and history in one .npz,
-    written atomically."""
+                    history: History, average: WeightAverage | None = None,
+                    stopper: EarlyStopping | None = None) -> None:
+    """Parameters, optimiser, weight-average and early-stopping state, epoch, config and history in one
+    .npz, written atomically."""
     arrays = dict(model.params)
-    arrays.update({f"opt.{k}": v for k, v in optimizer.state().items()})
-    if average:
-        arrays.update({f"opt.{k}": v for k, v in average.state().items()})
+    for part in (optimizer, average, stopper):
+        if part:
+            arrays.update({f"opt.{k}": v for k, v in part.state().items()})
     arrays["epoch"] = np.array(epoch)
     arrays["config"] = np.array(json.dumps(asdict(cfg)))
     arrays["history"] = np.array(json.dumps(history.rows))
@@ -141,6 +145,8 @@ class Trainer:
         self.progress = progress or NoProgress
         self.optimizer = make_optimizer(cfg.optimizer, cfg.weight_decay)
         self.average = WeightAverage(model.params, cfg.average) if cfg.average else None
+        validated = self.average.params if self.average else model.params
+        self.stopper = EarlyStopping(validated, cfg.patience) if cfg.patience else None
         self.history = History()
 
     def _resume(self, ckpt: Path) -> int:
@@ -156,8 +162,9 @@ class Trainer:
         for k, p in self.model.params.items():
             p[...] = params[k]
         self.optimizer.load_state(opt_state)
-        if self.average:
-            self.average.load_state(opt_state)
+        for part in (self.average, self.stopper):
+            if part:
+                part.load_state(opt_state)
         self.history.rows = rows
         self.log(f"resuming from {ckpt} after epoch {start}")
         return start
@@ -167,7 +174,8 @@ class Trainer:
             resume: bool = False, extra: EpochExtra | None = None) -> dict[str, np.ndarray]:
         """Train on (x_train (N, ...) float32, y_train (N,) int, -1 for not-a-digit samples), plus
         each epoch's ``extra`` samples; -> the parameters to use (the weight average when
-        ``cfg.average`` is set, else the last step's).
+        ``cfg.average`` is set, else the last step's; with ``cfg.patience``, those of the epoch with the lowest
+        validation loss).
 
         With ``out_dir``: writes checkpoint.npz after every epoch, log.json, log.csv and
         curves.png there, and with ``resume`` continues from its checkpoint.
@@ -191,10 +199,15 @@ class Trainer:
                 self.log(f"no checkpoint in {out_dir}: starting from the beginning")
         y_train = y_train.astype(np.int64)
         has_val = x_val is not None and len(x_val) > 0
+        if self.stopper and not has_val:
+            raise TrainingError(f"Early stopping (patience {cfg.patience}) needs a validation split: hold out "
+                                "some training images, or train without it.")
         y_val = y_val.astype(np.int64) if has_val else None
         nominal = -(-(len(x_train) + (extra.size if extra else 0)) // cfg.batch_size)   # steps per epoch
         total, warmup = cfg.epochs * nominal, int(cfg.warmup_epochs * nominal)
         for epoch in range(start, cfg.epochs):
+            if self.stopper and self.stopper.stopped:
+                break
             x_epoch, y_epoch = x_train, y_train
             if extra is not None:
                 x_more, y_more = extra(epoch)
@@ -231,11 +244,16 @@ class Trainer:
             seconds = time.perf_counter() - started
             val_loss, val_acc = evaluate_loss_acc(evaluated, x_val, y_val) if has_val else (None, None)
             train_loss, train_acc = loss_sum / len(x_epoch), hits / max(1, labelled)
-            self.history.add(epoch=epoch + 1, train_loss=train_loss, train_acc=train_acc,
-                             val_loss=val_loss, val_acc=val_acc, lr=lr, seconds=round(seconds, 2))
+            row = dict(epoch=epoch + 1, train_loss=train_loss, train_acc=train_acc, val_loss=val_loss,
+                       val_acc=val_acc, lr=lr, seconds=round(seconds, 2))
+            if self.stopper:
+                row["stopped_early"] = self.stopper.update(epoch + 1, val_loss, final) and epoch + 1 < cfg.epochs
+                row["best_epoch"] = self.stopper.best_epoch
+            self.history.add(**row)
             if ckpt is not None:
                 try:
-                    save_checkpoint(ckpt, model, self.optimizer, epoch + 1, cfg, self.history, self.average)
+                    save_checkpoint(ckpt, model, self.optimizer, epoch + 1, cfg, self.history, self.average,
+                                    self.stopper)
                     self.history.write(ckpt.parent)
                 except OSError as e:
                     raise TrainingError(f"Could not write the checkpoint of epoch {epoch + 1} in {ckpt.parent} "
@@ -243,9 +261,13 @@ class Trainer:
             val_text = "no validation split" if val_loss is None else f"val loss {val_loss:.4f} acc {val_acc:.4f}"
             self.log(f"epoch {epoch + 1}/{cfg.epochs}: train loss {train_loss:.4f} "
                      f"acc {train_acc:.4f} | {val_text} | {seconds:.1f} s")
+            if row.get("stopped_early"):
+                self.log(f"stopping early after epoch {epoch + 1}: the validation loss has not improved for "
+                         f"{cfg.patience} epoch{'s' * (cfg.patience > 1)}; keeping epoch "
+                         f"{self.stopper.best_epoch}'s weights (val loss {self.stopper.best_loss:.4f})")
         if ckpt is not None:
             plot_curves(self.history.rows, ckpt.parent / "curves.png")
-        return final
+        return self.stopper.params if self.stopper else final
 
 
 def _kept(ckpt: Path | None) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from cnn_numpy.data.not_digits import noise_canvas, scribble
 from cnn_numpy.data.pen_styles import crossed_seven, slashed_zero, with_style
-from cnn_numpy.data.scribbles import noise_canvas, scribble
 
 SEVEN = [np.array([[0, 0], [60, 0], [20, 100]], np.float32)]           # bar, then the stem down-left
 ZERO = [np.stack([30 + 30 * np.sin(t := np.linspace(0, 2 * np.pi, 40)), 50 - 50 * np.cos(t)], 1).astype(np.float32)]

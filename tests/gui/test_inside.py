@@ -1,4 +1,4 @@
-"""The network view (hdr_gui/inside_view.py), offscreen: it follows the drawing and the MNIST sample,
+"""The network view (hdr_gui/inside/view.py), offscreen: it follows the drawing and the MNIST sample,
 debounced; filters answer hover and clicks; it survives resizing and mode switches; it speaks English."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Handwritten letters (UNIPEN ``letters.npz``) as examples of what is *not* a digit.
+"""Examples of what is *not* a digit: handwritten letters (UNIPEN ``letters.npz``), scribbles and noise.
 
 Only letters that do not look like a digit are used. Left out, with the digit each resembles:
 O o D Q C c (0), I l i j J T t (1, 7), Z z (2), S s (5), G b e (6), B (8), a d g q y (9 or 4).
@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from .strokes import PenDigits
 from .unipen import read_samples, resolve_unipen_dir
@@ -34,3 +35,25 @@ def split_by_writer(samples: PenDigits, val_fraction: float = VAL_FRACTION,
     val_writers = rng.choice(writers, max(1, round(val_fraction * len(writers))), replace=False)
     is_val = np.isin(samples.sources, val_writers)
     return samples.subset(~is_val), samples.subset(is_val)
+
+
+def scribble(rng: np.random.Generator) -> list[np.ndarray]:
+    """A zigzag of 8-20 random points in a box: ink that is no character."""
+    n = int(rng.integers(8, 21))
+    return [rng.uniform(0, 1, (n, 2)).astype(np.float32) * np.array([rng.uniform(0.5, 1.5), 1], np.float32)]
+
+
+def noise_canvas(rng: np.random.Generator, size: int = 280) -> Image.Image:
+    """Random noise on black, one of three kinds: speckle of random density and grain, grey noise
+    (every pixel uniform, at a random grain), or a few scattered blobs."""
+    grain = int(rng.integers(1, 12))
+    cells = size // grain + 1
+    kind = rng.integers(3)
+    if kind == 0:
+        field = (rng.random((cells, cells)) < rng.uniform(0.05, 0.6)) * rng.uniform(120, 255)
+    elif kind == 1:
+        field = rng.uniform(0, 255, (cells, cells))
+    else:
+        field = (rng.random((cells, cells)) < rng.uniform(0.002, 0.02)) * 255.0
+    big = np.kron(field, np.ones((grain, grain)))[:size, :size]
+    return Image.fromarray(big.astype(np.uint8), "L")

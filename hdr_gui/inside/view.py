@@ -20,10 +20,10 @@ from cnn_numpy.paths import INSIDE_VIEW_UI, shown_path
 from cnn_numpy.recognition.preprocess import preprocess
 from cnn_numpy.training_log import TrainingLogError, read_training_log, training_log_path
 
+from ..main_window import MainWindow, Mode
+from ..qimage_pil import qimage_to_pil
+from ..slot_errors import guarded_slot
 from .colormap import DIVERGING, GREY, SEQUENTIAL, colour, overlay_qimage, to_qimage, to_qimages
-from .main_window import MainWindow, Mode
-from .qimage_pil import qimage_to_pil
-from .slot_errors import guarded_slot
 
 DEBOUNCE_MS = 150
 STRONGEST = 5        # hidden units named
