@@ -29,8 +29,10 @@ from cnn_numpy.evaluation.figures import pyplot, save_figure
 from cnn_numpy.evaluation.real_writers import RealWriterInputs, evaluate_real_writers
 from cnn_numpy.files import write_text
 from cnn_numpy.nn.convnet import ConvNetConfig
+from cnn_numpy.nn.deeper import TwoStageConvNet
+from cnn_numpy.nn.model import Sequential
 from cnn_numpy.recognition.recognizer import Recognizer
-from cnn_numpy.training.trainer import TrainConfig, train
+from cnn_numpy.training.trainer import History, TrainConfig, Trainer, train
 
 from . import (
     cli,
@@ -53,6 +55,7 @@ FACTORS: dict[str, tuple[str, ...]] = {      # the first value of each is the re
     "optimizer": ("adam", "sgd", "momentum"),
     "activation": ("relu", "sigmoid", "tanh"),
     "augment": ("on", "off"),
+    "conv-layers": ("1", "2"),   # 2: TwoStageConvNet (a second stage, Conv 30@3x3 - act - pool), not a ConvNetConfig
 }
 LEARNING_RATES = {"adam": 1e-3, "momentum": 1e-2, "sgd": 1e-1}   # a usual peak rate for each optimiser
 
@@ -78,7 +81,8 @@ def select_runs(only: list[str] | None = None) -> list[Run]:
 
 def train_config(run: Run, epochs: int) -> TrainConfig:
     """The TrainConfig of a run: the reference values of FACTORS (TrainConfig defaults otherwise)
-    with one factor changed."""
+    with one factor changed. The conv-layers factor changes the model, not the TrainConfig
+    (see :func:`cache_key` and :func:`fit`)."""
     s = {f: values[0] for f, values in FACTORS.items()}
     if run.factor is not None:
         s[run.factor] = run.value
@@ -119,6 +123,33 @@ class Data:
         return None if self.digits is None else RealWriterInputs.of(self.digits)
 
 
+def cache_key(run: Run, cfg: TrainConfig, budget: Budget) -> dict:
+    """What a run's result depends on. "conv_layers" is in it only when not 1, and "patience" only
+    when on, so that the keys of the earlier runs stay what they were before those existed."""
+    config = asdict(cfg)
+    if not config["patience"]:          # early stopping off (added later): results as before it existed
+        del config["patience"]
+    key = {"config": config, **asdict(budget)}
+    if run.factor == "conv-layers" and run.value != FACTORS["conv-layers"][0]:
+        key["conv_layers"] = int(run.value)
+    return key
+
+
+def fit(run: Run, cfg: TrainConfig, x: np.ndarray, y: np.ndarray,
+        log: Callable[[str], None]) -> tuple[Sequential, History]:
+    """Train the run's network: SimpleConvNet through ``train`` (as ``main.py train``), or for
+    conv-layers=2 a TwoStageConvNet of ``cfg.net`` through the same Trainer."""
+    if run.factor != "conv-layers" or run.value == FACTORS["conv-layers"][0]:
+        with tempfile.TemporaryDirectory() as tmp:
+            return train(cfg, x, y, x[:0], y[:0], Path(tmp), log=log)
+    if run.value != "2":
+        raise ValueError(f"conv-layers={run.value} is not built; 1 or 2")
+    model = TwoStageConvNet(cfg.net, seed=cfg.seed)
+    trainer = Trainer(model, cfg, log)
+    params = trainer.fit(x, y)
+    return (model if params is model.params else model.with_params(params)), trainer.history
+
+
 def cache_path(cache_dir: Path, run: Run, key: dict) -> Path:
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]
     return cache_dir / f"{run.name.replace('=', '_')}-{digest}.json"
@@ -127,7 +158,7 @@ def cache_path(cache_dir: Path, run: Run, key: dict) -> Path:
 def run_one(run: Run, budget: Budget, data: Data, cache_dir: Path, log: Callable[[str], None] = print) -> dict:
     """The result of one run: from the cache if it is there, else trained and scored now."""
     cfg = train_config(run, budget.epochs)
-    key = {"config": asdict(cfg), **asdict(budget)}
+    key = cache_key(run, cfg, budget)
     path = cache_path(cache_dir, run, key)
     if path.is_file():
         log(f"{run.name}: cached ({path.name})")
@@ -135,8 +166,7 @@ def run_one(run: Run, budget: Budget, data: Data, cache_dir: Path, log: Callable
     log(f"{run.name}: training {budget.epochs} epochs")
     x, y = data.train
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        net, history = train(cfg, x, y, x[:0], y[:0], Path(tmp), log=log)
+    net, history = fit(run, cfg, x, y, log)
     seconds = time.perf_counter() - started
     recognizer, real = Recognizer(net), data.real
     result = {"name": run.name, "factor": run.factor, "value": run.value, "key": key,
@@ -188,7 +218,9 @@ def to_markdown(results: list[dict], budget: Budget, command: str, chart: str) -
 One factor at a time around a reference configuration (Conv 30×5×5 - ReLU - max pool - Affine 512 - ReLU -
 dropout 0.3 - Affine 10, Adam, augmentation on, weight average). It is `python main.py train` except for two
 settings chosen afterwards at the full budget on a validation split (see the project README): the shipped
-network has 1024 hidden units and dropout 0.1.
+network has 1024 hidden units and dropout 0.1. `conv-layers=2` is another network, not a setting of the
+shipped one: a second stage, Conv 30×3×3 - ReLU - max pool, before the hidden layer (30×5×5 = 750
+features enter it instead of 30×12×12 = 4,320), trained by the same Trainer.
 
 - Budget of every run: seed {SEED}, {budget.epochs} epochs on the first {budget.train_size:,} MNIST training images
   plus the slashed zeros `main.py train` adds (fraction {budget.styles:g}); batch 100; cosine learning rate

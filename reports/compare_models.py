@@ -1,4 +1,4 @@
-"""Compare the CNN with softmax regression, an MLP and kNN on the same machine and data.
+"""Compare the CNN with softmax regression, an MLP, kNN, SVMs and an LSTM on the same machine and data.
 
     python -m reports.compare_models --out docs/model_comparison.md
 
@@ -24,7 +24,9 @@ import numpy as np
 from cnn_numpy.evaluation.real_writers import RealWriterInputs, evaluate_real_writers
 from cnn_numpy.files import write_text
 from cnn_numpy.nn.dense import mlp, softmax_regression
+from cnn_numpy.nn.lstm import HIDDEN, lstm_network
 from cnn_numpy.nn.model import Sequential
+from cnn_numpy.nn.svm import RFF_FEATURES, RandomFourierFeatures, linear_svm, median_distance, rbf_svm
 from cnn_numpy.paths import DEFAULT_WEIGHTS
 from cnn_numpy.recognition.recognizer import Recognizer
 from cnn_numpy.training.trainer import TrainConfig, Trainer, train
@@ -43,6 +45,9 @@ from .baselines import KNN
 
 MODULE = "reports.compare_models"
 SEED = 0
+SVM_DECAY = 1e-5     # lambda of the SVMs' regulariser lambda/2 ||W||^2 (the Trainer's weight decay)
+SVM_LR = 3e-2        # the random features are small (sqrt(2/D) ~ 0.02): lr 1e-3 learns too slowly
+LSTM_LR = 2e-3
 
 
 @dataclass
@@ -74,13 +79,20 @@ def _score(name: str, recognizer: Recognizer, train_seconds: float | None, param
 
 
 def _network(name: str, model: Sequential, epochs: int, x: np.ndarray, y: np.ndarray,
-             log: Callable[[str], None]) -> tuple[float, str]:
-    """(training seconds, budget) of softmax regression or the MLP: the CNN's loop, without
-    augmentation or weight averaging."""
+             log: Callable[[str], None], lr: float = 1e-3, weight_decay: float = 0.0) -> tuple[float, str]:
+    """(training seconds, budget) of a baseline network (softmax regression, MLP, SVMs, LSTM): the
+    CNN's loop, without augmentation or weight averaging."""
     log(f"training {name} ({epochs} epochs)")
     started = time.perf_counter()
-    Trainer(model, TrainConfig(epochs=epochs, seed=SEED, augment=False, average=0), log).fit(x, y)
-    return time.perf_counter() - started, f"{epochs} epochs, Adam, lr 1e-3 (cosine), batch 100"
+    cfg = TrainConfig(epochs=epochs, lr=lr, weight_decay=weight_decay, seed=SEED, augment=False, average=0)
+    Trainer(model, cfg, log).fit(x, y)
+    decay = f", weight decay {_short(weight_decay)}" if weight_decay else ""
+    return time.perf_counter() - started, f"{epochs} epochs, Adam, lr {_short(lr)} (cosine), batch 100{decay}"
+
+
+def _short(value: float) -> str:
+    """1e-3 for 0.001, 3e-2 for 0.03."""
+    return f"{value:.0e}".replace("e-0", "e-")
 
 
 def _cnn(weights: Path, epochs: int | None, x: np.ndarray, y: np.ndarray,
@@ -101,9 +113,32 @@ def _cnn(weights: Path, epochs: int | None, x: np.ndarray, y: np.ndarray,
     return net, None if minutes is None else minutes * 60, budget
 
 
+def _svms_and_lstm(epochs: int, lstm_epochs: int, x: np.ndarray, y: np.ndarray, log: Callable[[str], None]
+                   ) -> list[tuple[str, Sequential, float, str, str]]:
+    """(name, network, training seconds, parameters, budget) of the linear SVM, the RBF SVM and the LSTM."""
+    sigma = median_distance(x, seed=SEED) / 2
+    log(f"RBF bandwidth sigma = half the median pairwise distance of 1,000 training images = {sigma:.2f}")
+    out = []
+    for name, model, about in (
+            ("linear SVM (hinge)", linear_svm(seed=SEED), "Crammer-Singer multiclass hinge"),
+            ("SVM, RBF kernel via random Fourier features", rbf_svm(sigma, seed=SEED),
+             f"Crammer-Singer hinge on D = {RFF_FEATURES:,} fixed random Fourier features, sigma = {sigma:.2f} "
+             "(half the median pairwise distance of 1,000 training images)")):
+        seconds, budget = _network(name, model, epochs, x, y, log, lr=SVM_LR, weight_decay=SVM_DECAY)
+        fixed = sum(la.W_rff.size + la.b_rff.size for la in model.layers if isinstance(la, RandomFourierFeatures))
+        params = f"{model.param_count:,}" + (f" (+ {fixed:,} fixed random values)" if fixed else "")
+        out.append((name, model, seconds, params, f"{about}; {budget}"))
+    name, model = f"LSTM ({HIDDEN} units, rows as a sequence)", lstm_network(seed=SEED)
+    seconds, budget = _network(name, model, lstm_epochs, x, y, log, lr=LSTM_LR)
+    out.append((name, model, seconds, f"{model.param_count:,}",
+                f"28 rows of 28 pixels as 28 steps, last hidden state -> Affine; softmax cross-entropy; {budget}"))
+    return out
+
+
 def compare(data_dir: Path | None, unipen_dir: Path | None, subset: int | None, epochs: int,
-            cnn_weights: Path, cnn_epochs: int | None, log: Callable[[str], None] = print) -> Comparison:
-    """Train and score the four models; one :class:`Row` each."""
+            cnn_weights: Path, cnn_epochs: int | None, log: Callable[[str], None] = print,
+            lstm_epochs: int = 5) -> Comparison:
+    """Train and score the seven models; one :class:`Row` each."""
     x_train, y_train = load_split("train", data_dir, subset)
     x_test, y_test = load_split("test", data_dir, subset)
     real = load_real_writers(unipen_dir, subset, log=log)
@@ -117,6 +152,8 @@ def compare(data_dir: Path | None, unipen_dir: Path | None, subset: int | None, 
     rows.append(_score("kNN (k=3)", Recognizer(knn), time.perf_counter() - started,
                        f"0 (stores {knn.stored_values:,} pixel values)", "no training: stores the training set",
                        x_test, y_test, real))
+    for name, model, seconds, params, budget in _svms_and_lstm(epochs, lstm_epochs, x_train, y_train, log):
+        rows.append(_score(name, Recognizer(model), seconds, params, budget, x_test, y_test, real))
     net, seconds, budget = _cnn(cnn_weights, cnn_epochs, x_train, y_train, log)
     rows.append(_score("SimpleConvNet (CNN)", Recognizer(net), seconds, f"{net.param_count:,}", budget,
                        x_test, y_test, real))
@@ -153,7 +190,8 @@ Command:
 def build_parser() -> argparse.ArgumentParser:
     p = report_parser(MODULE, __doc__, Path("docs/model_comparison.md"), "markdown file to write",
                       "use only the first N training, test and real-writer samples (quick runs)")
-    p.add_argument("--epochs", type=int, default=10, help="epochs of softmax regression and the MLP")
+    p.add_argument("--epochs", type=int, default=10, help="epochs of softmax regression, the MLP and the SVMs")
+    p.add_argument("--lstm-epochs", type=int, default=5, help="epochs of the LSTM")
     p.add_argument("--cnn-weights", type=Path, default=DEFAULT_WEIGHTS,
                    help="CNN weights to score, with the training time recorded in their metadata")
     p.add_argument("--cnn-epochs", type=int, default=None,
@@ -164,7 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
 @cli
 def main(argv: list[str] | None = None) -> int:
     args, command = parse(build_parser(), MODULE, argv)
-    comparison = compare(args.data_dir, args.unipen_dir, args.subset, args.epochs, args.cnn_weights, args.cnn_epochs)
+    comparison = compare(args.data_dir, args.unipen_dir, args.subset, args.epochs, args.cnn_weights, args.cnn_epochs,
+                         lstm_epochs=args.lstm_epochs)
     text = to_markdown(comparison, command)
     write_text(args.out, text)
     print(text)

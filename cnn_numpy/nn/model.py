@@ -9,19 +9,32 @@ built; gradients are looked up through the same (layer, local name) pairs.
 from __future__ import annotations
 
 import copy
+from typing import Protocol
 
 import numpy as np
 
 from .layers import Layer, SoftmaxWithLoss, softmax
 
 
+class LossLayer(Protocol):
+    """A loss on top of the logits: ``forward(logits (N, K), labels (N,)) -> mean loss``,
+    ``backward() -> dlogits (N, K)``, and ``probs`` (N, K) of the last forward pass (the Trainer
+    counts accuracy from them). SoftmaxWithLoss by default; MulticlassHingeLoss for SVMs."""
+    probs: np.ndarray | None
+
+    def forward(self, logits: np.ndarray, labels: np.ndarray) -> float: ...
+
+    def backward(self) -> np.ndarray: ...
+
+
 class Sequential:
     """Layers applied in order: x (N, ...) -> logits (N, classes)."""
 
-    def __init__(self, layers: list[Layer], rng: np.random.Generator | None = None):
+    def __init__(self, layers: list[Layer], rng: np.random.Generator | None = None,
+                 loss_layer: LossLayer | None = None):
         self.layers = layers
         self.rng = rng if rng is not None else np.random.default_rng(0)   # dropout masks
-        self.loss_layer = SoftmaxWithLoss()
+        self.loss_layer: LossLayer = loss_layer if loss_layer is not None else SoftmaxWithLoss()
         self._slots: dict[str, tuple[Layer, str]] = {}                   # name -> (layer, local name)
         for number, layer in enumerate((la for la in layers if la.params()), 1):
             for key in layer.params():
@@ -50,7 +63,7 @@ class Sequential:
         for name, (layer, key) in clone._slots.items():
             setattr(layer, key, params[name])
         clone.params = {name: params[name] for name in self.params}
-        clone.loss_layer = SoftmaxWithLoss()
+        clone.loss_layer = copy.copy(self.loss_layer)   # same kind of loss, its own cached batch
         return clone
 
     def forward(self, x: np.ndarray, train: bool = False) -> np.ndarray:

@@ -143,7 +143,9 @@ def test_compare_models(tmp_path, data_dir, unipen_dir):
     text = out.read_text()
     rows = [line for line in text.splitlines() if line.startswith("| ") and "model" not in line]
     assert [r.split(" | ")[0][2:] for r in rows] == ["softmax regression", "MLP 784-512-256-10", "kNN (k=3)",
-                                                     "SimpleConvNet (CNN)"]
+                                                     "linear SVM (hinge)",
+                                                     "SVM, RBF kernel via random Fourier features",
+                                                     "LSTM (64 units, rows as a sequence)", "SimpleConvNet (CNN)"]
     assert "Training: 250 MNIST training images" in text and "12 UNIPEN dev samples" in text
     assert "    python -m reports.compare_models --subset 250 --epochs 1 --cnn-epochs 1 --out" in text
     assert "--data-dir" not in text
@@ -151,32 +153,41 @@ def test_compare_models(tmp_path, data_dir, unipen_dir):
 
 def test_ablation_runs_are_one_factor_from_the_reference():
     runs = ablations.select_runs()
-    assert len(runs) == 17 and len({r.name for r in runs}) == 17 and runs[0].name == "reference"
+    assert len(runs) == 18 and len({r.name for r in runs}) == 18 and runs[0].name == "reference"
     reference = ablations.train_config(runs[0], 3)
     assert reference == TrainConfig(epochs=3, net=replace(ConvNetConfig(), hidden=512, dropout=0.3))
     assert ablations.train_config(ablations.Run("hidden", "1024"), 3).net.hidden == 1024
+    budget = ablations.Budget(3, 100, 0.0, 50, None)
+    reference_key = ablations.cache_key(runs[0], reference, budget)
+    assert "conv_layers" not in reference_key          # the one-stage runs' keys predate the factor
     for run in runs[1:]:
         changed = ablations.train_config(run, 3)
-        assert changed != reference, run.name
+        if run.factor == "conv-layers":                  # another network, same settings
+            assert changed == reference and ablations.cache_key(run, changed, budget) != reference_key
+        else:
+            assert changed != reference, run.name
     with pytest.raises(ValueError, match="unknown factor"):
         ablations.select_runs(["pooling"])
 
 
 def test_ablations_end_to_end_and_cached(tmp_path, data_dir, unipen_dir, monkeypatch):
     out = tmp_path / "ablations"
-    argv = ["--only", "hidden", "--budget-epochs", "1", "--subset", "200", "--styles", "0", "--out", str(out),
-            "--data-dir", str(data_dir), "--unipen-dir", str(unipen_dir)]
+    argv = ["--only", "hidden,conv-layers", "--budget-epochs", "1", "--subset", "200", "--styles", "0",
+            "--out", str(out), "--data-dir", str(data_dir), "--unipen-dir", str(unipen_dir)]
     assert ablations.main(argv) == 0
     readme = (out / "README.md").read_text()
     assert [line.split(" | ")[0][2:] for line in readme.splitlines() if line.startswith("| ")][1:] == \
-        ["reference", "hidden=100", "hidden=256", "hidden=1024"]
+        ["reference", "hidden=100", "hidden=256", "hidden=1024", "conv-layers=2"]
     assert (out / "ablations.png").stat().st_size > 1000
-    assert "    python -m reports.ablations --only hidden --budget-epochs 1" in readme
-    assert len(list((out / "cache").glob("*.json"))) == 4
+    assert "    python -m reports.ablations --only hidden,conv-layers --budget-epochs 1" in readme
+    assert len(list((out / "cache").glob("*.json"))) == 5
+    two_stage = json.loads(next((out / "cache").glob("conv-layers_2-*.json")).read_text())
+    assert two_stage["params"] == 780 + 8130 + 750 * 512 + 512 + 5130 and two_stage["key"]["conv_layers"] == 2
 
     def no_training(*args, **kwargs):
         raise AssertionError("a cached run was trained again")
     monkeypatch.setattr(ablations, "train", no_training)
+    monkeypatch.setattr(ablations, "Trainer", no_training)
     assert ablations.main(argv) == 0
     assert (out / "README.md").read_text() == readme
 
