@@ -10,8 +10,8 @@ from pathlib import Path
 from cnn_numpy.data.download import DownloadError, download_mnist
 from cnn_numpy.data.mnist import resolve_data_dir
 from cnn_numpy.data.not_digits import load_letters
+from cnn_numpy.data.pen_archives import UnipenMissingError
 from cnn_numpy.data.pendigits import PendigitsMissingError, download_pendigits, resolve_pendigits_dir
-from cnn_numpy.data.unipen import UnipenMissingError
 from cnn_numpy.errors import HdrError
 from cnn_numpy.evaluation.calibrate import calibrate
 from cnn_numpy.evaluation.figures import plot_confusion, plot_mistakes
@@ -122,7 +122,7 @@ def cmd_evaluate_real(args) -> int:
         blank = int((~r.recognitions.present).sum())
         if blank:
             print(f"{r.scores.name}: {blank} renders had no ink after preprocessing (counted wrong)")
-        if key == "unipen":
+        if key == "dev":
             print("UNIPEN per source: " + ", ".join(f"{k} {v * 100:.2f} %" for k, v in r.per_source.items()))
     print(f"figures in {args.out} ({seconds:.1f} s)")
     return 0

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from cnn_numpy.data.mnist import load_mnist, to_input
+from cnn_numpy.data.pen_archives import load_pen_digits
 from cnn_numpy.data.strokes import PenDigits
-from cnn_numpy.data.unipen import load_pen_digits
 from cnn_numpy.errors import HdrError
 from cnn_numpy.evaluation.real_writers import RealWriterInputs
 from cnn_numpy.reporting import printable_command

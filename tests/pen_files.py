@@ -15,7 +15,7 @@ SEVEN: Sample = [[(0, 100), (60, 100), (20, 0)]]
 
 
 def write_unipen(path: Path, samples: list[Sample], labels: list[int], groups: list[str]) -> Path:
-    """A UNIPEN-format .npz (see cnn_numpy/data/unipen.py) of the given samples."""
+    """A UNIPEN-format .npz (see cnn_numpy/data/pen_archives.py) of the given samples."""
     counts = [len(s) for s in samples]
     points = [p for sample in samples for stroke in sample for p in stroke]
     lengths = [len(stroke) for sample in samples for stroke in sample]

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from .pen_archives import read_samples, resolve_unipen_dir
 from .strokes import PenDigits
-from .unipen import read_samples, resolve_unipen_dir
 
 NOT_DIGIT_LETTERS = "AEFHKLMNPRUVWXY" + "fhkmnrwx"
 VAL_FRACTION = 0.2   # letter writers held out of training, for choosing and checking the not-a-digit verdict

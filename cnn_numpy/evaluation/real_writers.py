@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..data.pen_archives import UnipenMissingError, load_pen_digits
 from ..data.pendigits import PendigitsMissingError, load_pendigits
 from ..data.strokes import PenDigits, render_all
-from ..data.unipen import UnipenMissingError, load_pen_digits
 from ..recognition.preprocess import preprocess
 from ..recognition.recognizer import Recognitions, Recognizer
 from .scores import Scores
@@ -60,12 +60,12 @@ def evaluate_real_writers(recognizer: Recognizer, writers: PenDigits | RealWrite
 
 def writer_sets(unipen_dir: Path | str | None = None, pendigits_dir: Path | str | None = None
                 ) -> dict[str, tuple[str, PenDigits]]:
-    """The validation writers that are available: key -> (name, digits). "unipen": the UNIPEN
+    """The validation writers that are available: key -> (name, digits). "dev": the UNIPEN
     development writers (``unipen_dir`` or $HDR_UNIPEN_DIR); "pendigits": the 14 pendigits test
     writers (``pendigits_dir``, $HDR_PENDIGITS_DIR or the user cache). Neither is ever trained on.
     Raises the missing set's DataError when neither is found."""
     sets, missing = {}, []
-    for key, name, load in (("unipen", UNIPEN_DEV, lambda: load_pen_digits(unipen_dir)),
+    for key, name, load in (("dev", UNIPEN_DEV, lambda: load_pen_digits(unipen_dir)),
                             ("pendigits", PENDIGITS_TEST, lambda: load_pendigits("test", pendigits_dir))):
         try:
             sets[key] = (name, load())

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from ..data.mnist import content_sha256
 from ..data.not_digits import load_letters
+from ..data.pen_archives import UnipenMissingError
 from ..data.pendigits import PENDIGITS_FILES
-from ..data.unipen import UnipenMissingError
 from ..errors import DataError
 from ..evaluation.calibrate import calibrate
 from ..evaluation.real_writers import evaluate_real_writers, writer_sets

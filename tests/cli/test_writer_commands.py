@@ -43,10 +43,10 @@ def test_evaluate_real_scores_both_validation_sets(folders, weights, tmp_path, c
             "--out", str(tmp_path / "figs"), "--json"]
     assert main(argv) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["unipen"]["samples"] == 18 and result["pendigits"]["samples"] == 18
+    assert result["dev"]["samples"] == 18 and result["pendigits"]["samples"] == 18
     assert set(result["pendigits"]["per_source"]) == {"test-w1", "test-w2", "test-w3"}
     assert all((tmp_path / "figs" / f"{kind}_{key}.png").is_file()
-               for kind in ("confusion", "mistakes") for key in ("unipen", "pendigits"))
+               for kind in ("confusion", "mistakes") for key in ("dev", "pendigits"))
 
 
 def test_calibrate_records_a_checksummed_calibration_that_predict_uses(folders, weights, capsys):

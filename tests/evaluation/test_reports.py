@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cnn_numpy.data.pen_archives import load_pen_digits
 from cnn_numpy.data.strokes import render_all
-from cnn_numpy.data.unipen import load_pen_digits
 from cnn_numpy.evaluation.real_writers import RealWriterInputs, evaluate_real_writers
 from cnn_numpy.nn.convnet import ConvNetConfig, SimpleConvNet
 from cnn_numpy.recognition.recognizer import Recognizer

@@ -27,7 +27,7 @@ import numpy as np
 from ..errors import DataError
 from .strokes import PenDigits
 
-FORMAT_HINT = "format: cnn_numpy/data/unipen.py"
+FORMAT_HINT = "format: cnn_numpy/data/pen_archives.py"
 
 
 class UnipenError(DataError):

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cnn_numpy.data.unipen import UnipenError, UnipenMissingError, load_pen_digits
+from cnn_numpy.data.pen_archives import UnipenError, UnipenMissingError, load_pen_digits
 from cnn_numpy.nn.convnet import ConvNetConfig, SimpleConvNet
 from cnn_numpy.weights import save_weights
 from hdr_cli.commands import main
