@@ -42,7 +42,7 @@ class Layer:
         return {}
 
 
-class _Weighted(Layer):
+class Weighted(Layer):
     """A layer with a weight ``W`` and a bias ``b`` (shared arrays, updated in place by optimisers)."""
     W: np.ndarray
     b: np.ndarray
@@ -107,7 +107,7 @@ def col2im(cols: np.ndarray, x_shape: tuple[int, int, int, int], fh: int, fw: in
     return img[:, :, pad:pad + h, pad:pad + w]
 
 
-class Convolution(_Weighted):
+class Convolution(Weighted):
     """2-D convolution. x (N, C, H, W) -> (N, FN, OH, OW) C-contiguous; W (FN, C, FH, FW), b (FN,).
 
     The bias rides along in the matrix products as one more filter tap whose input is 1:
@@ -238,6 +238,11 @@ class Relu(Layer):
         return dout * self._mask
 
 
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-x)) in x's float type, without overflow (through tanh)."""
+    return (0.5 * (1 + np.tanh(0.5 * x))).astype(x.dtype, copy=False)
+
+
 class Sigmoid(Layer):
     """1 / (1 + exp(-x)), any shape."""
 
@@ -245,7 +250,7 @@ class Sigmoid(Layer):
         self._out: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, train: bool = False) -> np.ndarray:
-        self._out = (0.5 * (1 + np.tanh(0.5 * x))).astype(x.dtype, copy=False)  # overflow-free
+        self._out = sigmoid(x)
         return self._out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
@@ -266,7 +271,7 @@ class Tanh(Layer):
         return dout * (1 - self._out ** 2)
 
 
-class Affine(_Weighted):
+class Affine(Weighted):
     """Fully connected layer. x (N, ...) flattened to (N, D) -> (N, M); W (D, M), b (M,).
 
     The flattening is a free reshape of a C-contiguous input (channel, row, column order).

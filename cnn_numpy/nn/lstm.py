@@ -18,17 +18,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .layers import Affine, Layer
+from .layers import Affine, Weighted, sigmoid
 from .model import Sequential
 
 HIDDEN = 64
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return (0.5 * (1 + np.tanh(0.5 * x))).astype(x.dtype, copy=False)   # overflow-free
-
-
-class LSTM(Layer):
+class LSTM(Weighted):
     """LSTM over a sequence. x (N, T, D) or (N, 1, T, D) -> last hidden state (N, H).
 
     W (D + H, 4H) stacks the input and recurrent weights, b (4H,); h_0 = c_0 = 0.
@@ -56,12 +52,6 @@ class LSTM(Layer):
     def hidden(self) -> int:
         return self.b.shape[0] // 4
 
-    def params(self) -> dict[str, np.ndarray]:
-        return {"W": self.W, "b": self.b}
-
-    def grads(self) -> dict[str, np.ndarray]:
-        return {"W": self.dW, "b": self.db}
-
     def forward(self, x: np.ndarray, train: bool = False) -> np.ndarray:
         self._x_shape = x.shape
         n, t, d = x.shape[0], x.shape[-2], x.shape[-1]
@@ -78,7 +68,7 @@ class LSTM(Layer):
         for step in range(t):
             a = pre[:, step] + hs[:, step] @ Wh                     # (N, 4H)
             g = gates[:, step]
-            g[:, :3 * h_size] = _sigmoid(a[:, :3 * h_size])
+            g[:, :3 * h_size] = sigmoid(a[:, :3 * h_size])
             g[:, 3 * h_size:] = np.tanh(a[:, 3 * h_size:])
             c = g[:, h_size:2 * h_size] * c + g[:, :h_size] * g[:, 3 * h_size:]
             cells[:, step] = c
