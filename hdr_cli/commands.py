@@ -9,13 +9,13 @@ from pathlib import Path
 
 from cnn_numpy.data.download import DownloadError, download_mnist
 from cnn_numpy.data.mnist import resolve_data_dir
-from cnn_numpy.data.not_digits import load_letters
+from cnn_numpy.data.not_digits import letters_if_present
 from cnn_numpy.data.pen_archives import UnipenMissingError
 from cnn_numpy.data.pendigits import PendigitsMissingError, download_pendigits, resolve_pendigits_dir
 from cnn_numpy.errors import HdrError
 from cnn_numpy.evaluation.calibrate import calibrate
 from cnn_numpy.evaluation.figures import plot_confusion, plot_mistakes
-from cnn_numpy.evaluation.real_writers import evaluate_real_writers, writer_sets
+from cnn_numpy.evaluation.real_writers import RealWriterInputs, evaluate_real_writers, writer_sets
 from cnn_numpy.evaluation.scores import confusion_matrix, evaluate_mnist_test, format_table
 from cnn_numpy.nn.convnet import ConvNetConfig
 from cnn_numpy.paths import DEFAULT_WEIGHTS
@@ -132,12 +132,11 @@ def cmd_calibrate(args) -> int:
     path = args.weights or DEFAULT_WEIGHTS
     net, meta = load_weights(path)
     sets = writer_sets(args.unipen_dir, args.pendigits_dir)
-    try:
-        letters = load_letters(args.unipen_dir)
-    except UnipenMissingError:
-        letters = None
+    letters = letters_if_present(args.unipen_dir)
+    if letters is None:
         eprint("note: no UNIPEN letters.npz: the not-a-digit verdict is checked on noise and scribbles only")
-    calibration, figures = calibrate(net, {name: digits for name, digits in sets.values()}, letters, args.seed)
+    writers = {name: RealWriterInputs.of(digits, args.seed) for name, digits in sets.values()}
+    calibration, figures = calibrate(net, writers, letters, args.seed)
     meta.update(calibration=calibration.to_dict(), calibration_figures=figures, calibration_command=command_line())
     (save_int8_weights if "quantization" in meta else save_weights)(net, path, meta)
     print(format_calibration(calibration, figures))

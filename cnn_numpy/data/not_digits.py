@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .pen_archives import read_samples, resolve_unipen_dir
+from .pen_archives import UnipenMissingError, read_samples, resolve_unipen_dir
 from .strokes import PenDigits
 
 NOT_DIGIT_LETTERS = "AEFHKLMNPRUVWXY" + "fhkmnrwx"
@@ -25,6 +25,14 @@ def load_letters(unipen_dir: Path | str | None = None, letters: str = NOT_DIGIT_
     sources = the writer (file) of each sample."""
     samples = read_samples(resolve_unipen_dir(unipen_dir) / "letters.npz", group="writers")
     return samples.subset(np.isin(samples.labels, [ord(c) for c in letters]))
+
+
+def letters_if_present(unipen_dir: Path | str | None = None) -> PenDigits | None:
+    """:func:`load_letters`, or None when there is no UNIPEN folder or letters.npz."""
+    try:
+        return load_letters(unipen_dir)
+    except UnipenMissingError:
+        return None
 
 
 def split_by_writer(samples: PenDigits, val_fraction: float = VAL_FRACTION,

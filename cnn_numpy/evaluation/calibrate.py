@@ -62,9 +62,8 @@ def measure_calibration(recognizer: Recognizer, digits: RealWriterInputs,
                               float(np.mean(recs.verdicts == "not_digit")), others_digit)
 
 
-def fit_calibration(recognizer: Recognizer, writers: list[PenDigits], seed: int = 0) -> Calibration:
-    """Temperature by NLL and thresholds (calibration.choose_thresholds) on the digits of ``writers``."""
-    prepared = [RealWriterInputs.of(w, seed) for w in writers]
+def fit_calibration(recognizer: Recognizer, prepared: list[RealWriterInputs]) -> Calibration:
+    """Temperature by NLL and thresholds (calibration.choose_thresholds) on real writers' digits."""
     x = np.concatenate([_present(p)[0] for p in prepared])
     labels = np.concatenate([_present(p)[1] for p in prepared])
     logits = recognizer.net.predict_logits(x[:, None])
@@ -85,16 +84,16 @@ def noise_for_checking(count: int = 600, seed: int = 99) -> RealWriterInputs:
     return RealWriterInputs([preprocess(im) for im in images], np.full(count, -1), np.full(count, "noise"))
 
 
-def calibrate(net: Sequential, writers: dict[str, PenDigits], letters: PenDigits | None,
+def calibrate(net: Sequential, writers: dict[str, RealWriterInputs], letters: PenDigits | None,
               seed: int = 0) -> tuple[Calibration, dict]:
-    """Fit the calibration of ``net`` on the validation ``writers`` (name -> digits) and measure
-    it there, on the held-out letter writers and on noise. -> (calibration, figures by set)."""
+    """Fit the calibration of ``net`` on the validation ``writers`` (name -> digits drawn and
+    preprocessed once) and measure it there, on the held-out letter writers and on noise.
+    -> (calibration, figures by set)."""
     raw = Recognizer(net)
-    calibration = fit_calibration(raw, list(writers.values()), seed)
+    calibration = fit_calibration(raw, list(writers.values()))
     calibrated = Recognizer(net, calibration=calibration)
     figures = {}
-    for name, digits in writers.items():
-        prepared = RealWriterInputs.of(digits, seed)
+    for name, prepared in writers.items():
         figures[name] = {"uncalibrated": measure_calibration(raw, prepared).to_dict(),
                          "calibrated": measure_calibration(calibrated, prepared).to_dict()}
     others = {"noise and scribbles": noise_for_checking()}

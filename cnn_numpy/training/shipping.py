@@ -9,12 +9,11 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..data.mnist import content_sha256
-from ..data.not_digits import load_letters
-from ..data.pen_archives import UnipenMissingError
+from ..data.not_digits import letters_if_present
 from ..data.pendigits import PENDIGITS_FILES
 from ..errors import DataError
 from ..evaluation.calibrate import calibrate
-from ..evaluation.real_writers import evaluate_real_writers, writer_sets
+from ..evaluation.real_writers import RealWriterInputs, evaluate_real_writers, writer_sets
 from ..evaluation.scores import Scores, evaluate_mnist_test
 from ..files import write_text
 from ..nn.convnet import SimpleConvNet
@@ -54,17 +53,14 @@ def ship(net: SimpleConvNet, path: Path, command: str, cfg: TrainConfig, data: D
     except DataError as e:
         log(f"note: weights shipped without validation writers or calibration ({e})")
         sets = {}
-    meta["validation_writers"] = {}
+    meta["validation_writers"], prepared = {}, {}
     for key, (name, digits) in sets.items():
-        real = evaluate_real_writers(recognizer, digits, 0, name)
+        prepared[name] = RealWriterInputs.of(digits)          # drawn once: scored, then calibrated on
+        real = evaluate_real_writers(recognizer, prepared[name], name=name)
         scores.append(real.scores)
         meta["validation_writers"][key] = {**real.scores.to_dict(), "per_source": real.per_source}
     if sets:
-        try:
-            letters = load_letters(unipen_dir)
-        except UnipenMissingError:
-            letters = None
-        calibration, figures = calibrate(net, {name: digits for name, digits in sets.values()}, letters)
+        calibration, figures = calibrate(net, prepared, letters_if_present(unipen_dir))
         meta.update(calibration=calibration.to_dict(), calibration_figures=figures)
     meta["created"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     save_weights(net, path, meta)
