@@ -7,7 +7,7 @@ from PyQt5.QtCore import QEvent, QPointF, Qt
 from PyQt5.QtGui import QMouseEvent
 from PyQt5.QtWidgets import QApplication, QWidget
 
-Stroke = list[tuple[float, float]]     # points in fractions of the square drawing area
+Stroke = list[tuple[float, float]]     # points in fractions of the drawing area's height (x from its left edge)
 
 
 def _arc(cx: float, cy: float, rx: float, ry: float, degrees: range) -> Stroke:
@@ -21,10 +21,9 @@ THREE: list[Stroke] = [_arc(0.5, 0.33, 0.2, 0.12, range(-70, 181, 10)),
 
 def drag_strokes(canvas: QWidget, strokes: list[Stroke]) -> None:
     """Press, move through every point and release, once per stroke, with the left button."""
-    side = min(canvas.width(), canvas.height())
-    left, top = (canvas.width() - side) / 2, (canvas.height() - side) / 2
+    area = canvas.drawing_area()
     for stroke in strokes:
-        points = [QPointF(left + x * side, top + y * side) for x, y in stroke]
+        points = [QPointF(area.left() + x * area.height(), area.top() + y * area.height()) for x, y in stroke]
         kinds = [QEvent.MouseButtonPress] + [QEvent.MouseMove] * (len(points) - 2) + [QEvent.MouseButtonRelease]
         for kind, point in zip(kinds, points):
             button = Qt.NoButton if kind == QEvent.MouseMove else Qt.LeftButton

@@ -3,10 +3,16 @@
 Prints, one per line:
     window_shown        process start (before Qt is imported) -> first paint of the main window
     recognition_median  drawn digit -> recognised -> window repainted (median and max of --runs)
-    network_median      the part of it spent inside Recognizer.recognize (preprocessing + network)
+    network_median      the part of it spent in network passes (Recognizer.recognize_inputs)
+    number_median       the same for an 8-digit number drawn on the canvas (median and max)
     mnist_load_ui_block_max  longest event-loop block while switching to MNIST mode and
                         reading the test set (in a worker thread)
     score_ui_block_max  longest event-loop block during "Score 100 draws"
+    photo_seconds, photo_ui_block_max   opening a 12-megapixel photo of a number (JPEG): until it is
+                        shown read, and the longest event-loop block meanwhile
+    learn_seconds, learn_ui_block_max   "Learn my samples" on 20 samples (2 per digit)
+
+The user's data folder (samples, personal weights) is a temporary one.
 
 Usage: python -m bench.gui_latency [--weights PATH] [--data-dir DIR] [--runs N]
 On a busy machine, compare with OPENBLAS_NUM_THREADS=1: multi-threaded BLAS makes these
@@ -23,12 +29,15 @@ import itertools
 import os
 import statistics
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="hdr-bench-")    # a fresh user data folder
 
-from PIL import Image
+import numpy as np
+from PIL import Image, ImageDraw
 from PyQt5.QtCore import QEvent, QObject, QTimer
 from PyQt5.QtWidgets import QApplication
 
@@ -52,21 +61,42 @@ class FirstPaint(QObject):
         return False
 
 
-class TimedRecognizer:
-    """A Recognizer that records how long each recognize_images() call takes."""
+class TimedRecognizer(Recognizer):
+    """A Recognizer that records how long each network pass (recognize_inputs) takes."""
 
     def __init__(self, inner: Recognizer) -> None:
-        self._inner = inner
+        super().__init__(inner.net, inner.metadata, inner.calibration, inner.weights_path)
         self.seconds: list[float] = []
 
-    def recognize_images(self, images: list[Image.Image]) -> Recognitions:
+    def recognize_inputs(self, inputs) -> Recognitions:
         begin = time.perf_counter()
-        result = self._inner.recognize_images(images)
+        result = super().recognize_inputs(inputs)
         self.seconds.append(time.perf_counter() - begin)
         return result
 
-    def recognize_inputs(self, x):
-        return self._inner.recognize_inputs(x)
+
+def number_strokes(digits: int = 8) -> list:
+    """An 8-digit number in the canvas's units (height 1, width 2): the drawn 3 and a 1, alternating, small."""
+    one = [[(0.5, 0.15 + 0.1 * i) for i in range(8)]]
+    strokes = []
+    for i in range(digits):
+        shape = THREE if i % 2 == 0 else one
+        strokes += [[(0.1 + 0.23 * i + 0.4 * (x - 0.5), 0.25 + 0.45 * y) for x, y in stroke] for stroke in shape]
+    return strokes
+
+
+def photo(path: Path, width: int = 4000, height: int = 3000) -> Path:
+    """A 12-megapixel JPEG of '2026'-like marks: dark ink on unevenly lit paper."""
+    light = (np.linspace(230, 170, width, dtype=np.float32)[None, :]
+             - np.linspace(0, 30, height, dtype=np.float32)[:, None])
+    image = Image.fromarray(light.astype(np.uint8), "L").convert("RGB")
+    pen = ImageDraw.Draw(image)
+    for i in range(4):
+        x = 700 + 700 * i
+        pen.ellipse([x, 1000, x + 400, 2000], outline=(25, 25, 40), width=60) if i % 2 else \
+            pen.line([(x + 200, 1000), (x + 200, 2000)], fill=(25, 25, 40), width=60)
+    image.save(path, quality=90)
+    return path
 
 
 def ms(seconds: float) -> str:
@@ -95,16 +125,39 @@ def main() -> int:
     window.set_recognizer(timed)
     drag_strokes(window.canvas, THREE)
     app.processEvents()
-    times = []
-    for _ in range(args.runs):
-        begin = time.perf_counter()
-        window.recognize()
-        window.repaint()
-        times.append(time.perf_counter() - begin)
+    times = answer_times(window, args.runs)
     print(f"recognition_median: {ms(statistics.median(times))}")
     print(f"recognition_max: {ms(max(times))}")
     print(f"network_median: {ms(statistics.median(timed.seconds))}")
     print(f"recognised_digit: {window.digitLabel.text()} (drawn: 3)")
+
+    window.canvas.clear()
+    drag_strokes(window.canvas, number_strokes())
+    times = answer_times(window, args.runs)
+    print(f"number_median: {ms(statistics.median(times))}")
+    print(f"number_max: {ms(max(times))}")
+    print(f"recognised_number: {window.digitLabel.text()} (drawn: 31313131)")
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = photo(Path(folder) / "photo.jpg")
+        done = []
+        window.picture_finished.connect(lambda: done.append(time.perf_counter()))
+        begin = time.perf_counter()
+        block = longest_block(app, lambda: window.open_picture(path), lambda: bool(done))
+        print(f"photo_seconds: {done[0] - begin:.2f} s (read: {window.digitLabel.text()}, drawn: 1010)")
+        print(f"photo_ui_block_max: {ms(block)}")
+
+    window.modeCombo.setCurrentIndex(Mode.HANDWRITING)
+    for digit in range(10):
+        for _ in range(2):
+            window.canvas.clear()
+            drag_strokes(window.canvas, THREE)
+            window.recognize()
+            window.personal.correct(digit)
+    begin = time.perf_counter()
+    block = longest_block(app, window.learnButton.click, lambda: window.learnButton.isVisible())
+    print(f"learn_seconds: {time.perf_counter() - begin:.1f} s ({window.statusbar.currentMessage()})")
+    print(f"learn_ui_block_max: {ms(block)}")
 
     loaded = []
     window.mnist_load_finished.connect(lambda: loaded.append(True))
@@ -114,6 +167,17 @@ def main() -> int:
         block = longest_block(app, window.scoreButton.click, lambda: window.scoreTable.rowCount() == 11)
         print(f"score_ui_block_max: {ms(block)}")
     return 0
+
+
+def answer_times(window: MainWindow, runs: int) -> list[float]:
+    """Seconds from 'recognise' to the window repainted, ``runs`` times."""
+    times = []
+    for _ in range(runs):
+        begin = time.perf_counter()
+        window.recognize()
+        window.repaint()
+        times.append(time.perf_counter() - begin)
+    return times
 
 
 def longest_block(app: QApplication, action: Callable[[], object], done: Callable[[], bool]) -> float:

@@ -5,16 +5,22 @@ from __future__ import annotations
 import json
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
+
 from cnn_numpy.data.download import DownloadError, download_mnist
-from cnn_numpy.data.mnist import resolve_data_dir
+from cnn_numpy.data.mnist import load_mnist, resolve_data_dir, to_input
 from cnn_numpy.data.not_digits import letters_if_present
 from cnn_numpy.data.pen_archives import UnipenMissingError
-from cnn_numpy.data.pendigits import PendigitsMissingError, download_pendigits, resolve_pendigits_dir
+from cnn_numpy.data.pendigits import PendigitsMissingError, download_pendigits, load_pendigits, resolve_pendigits_dir
 from cnn_numpy.errors import HdrError
 from cnn_numpy.evaluation.calibrate import calibrate
 from cnn_numpy.evaluation.figures import plot_confusion, plot_mistakes
+from cnn_numpy.evaluation.number_sets import MEDIA, number_samples, number_writer_sets
+from cnn_numpy.evaluation.numbers import score_numbers
+from cnn_numpy.evaluation.personal import WriterResult, evaluate_personalization
 from cnn_numpy.evaluation.real_writers import RealWriterInputs, evaluate_real_writers, writer_sets
 from cnn_numpy.evaluation.scores import confusion_matrix, evaluate_mnist_test, format_table
 from cnn_numpy.nn.convnet import ConvNetConfig
@@ -23,6 +29,7 @@ from cnn_numpy.recognition.calibration import Calibration
 from cnn_numpy.recognition.recognizer import Recognizer
 from cnn_numpy.reporting import printable_command
 from cnn_numpy.training.datasets import DataConfig, training_data
+from cnn_numpy.training.personalize import PersonalizeConfig, default_replay, personalize
 from cnn_numpy.training.shipping import TRAINING_LOG, ship
 from cnn_numpy.training.trainer import CHECKPOINT, TrainConfig, TrainingError, train
 from cnn_numpy.weights import export_int8, load_weights, metadata_path, save_int8_weights, save_weights
@@ -128,6 +135,31 @@ def cmd_evaluate_real(args) -> int:
     return 0
 
 
+def cmd_evaluate_numbers(args) -> int:
+    recognizer = Recognizer.from_weights(args.weights)
+    sets = number_writer_sets(args.unipen_dir, args.pendigits_dir)
+    results, started = {}, time.perf_counter()
+    for key, (name, digits) in sets.items():
+        for medium in MEDIA:
+            samples = number_samples(digits, args.count, medium, args.seed)
+            results[f"{key}_{medium}"] = score_numbers(recognizer, samples, args.split)
+    seconds = time.perf_counter() - started
+    if args.json:
+        print(json.dumps({key: r.to_dict() for key, r in results.items()} | {"split": args.split,
+                                                                             "seconds": round(seconds, 2)}))
+        return 0
+    print(f"{'writers_medium':<18} {'numbers':>7} {'exact':>7} {'touching':>8} {'exact':>7} {'apart':>7} "
+          f"{'digits':>6} {'extra':>5} {'missing':>7} {'wrong':>5} {'ms/number':>9}")
+    for key, r in results.items():
+        print(f"{key:<18} {r.numbers:>7} {r.exact * 100:>6.1f}% {r.touching:>8} {r.exact_touching * 100:>6.1f}% "
+              f"{r.exact_apart * 100:>6.1f}% {r.digits:>6} {r.extra:>5} {r.missing:>7} {r.wrong:>5} "
+              f"{r.ms_per_number:>9.1f}")
+    print(f"split: {args.split}. exact: numbers read exactly, of all, of those with touching digits, of the others; "
+          f"extra: pieces read that are not digits of the number, missing: digits not read, wrong: digits read as "
+          f"another ({seconds:.1f} s)")
+    return 0
+
+
 def cmd_calibrate(args) -> int:
     path = args.weights or DEFAULT_WEIGHTS
     net, meta = load_weights(path)
@@ -169,7 +201,7 @@ def cmd_export_int8(args) -> int:
 
 
 def cmd_predict(args) -> int:
-    return run_predict(args.paths, args.weights, args.json, args.batch_size, args.workers)
+    return run_predict(args.paths, args.weights, args.json, args.batch_size, args.workers, args.multi)
 
 
 def fetch(what: str, dest: Path, download, mirrors: list[str] | None) -> int:
@@ -195,14 +227,79 @@ def cmd_download_pendigits(args) -> int:
     return fetch("pendigits", resolve_pendigits_dir(args.pendigits_dir), download_pendigits, args.mirror)
 
 
+def cmd_personalize(args) -> int:
+    config = PersonalizeConfig(steps=args.steps)
+    replay = None if args.no_replay else default_replay(args.data_dir)
+    if replay is None and not args.no_replay:
+        eprint("note: no MNIST training images found to replay (see 'python main.py download-mnist'); the "
+               "fine-tuning is held near the base weights instead")
+    bar = ProgressBar(config.steps, "personalising")
+    started = time.perf_counter()
+    try:
+        meta = personalize(args.weights, args.samples, args.out, config,
+                           progress=lambda done: bar.update(round(done * config.steps)), replay=replay,
+                           command=command_line())
+    except KeyboardInterrupt:
+        eprint("\ninterrupted: nothing was written")
+        return 130
+    finally:
+        bar.close()
+    record = meta["personal"]
+    print(f"wrote {args.out} and {metadata_path(args.out)}: learned from {record['samples']} samples "
+          f"(per digit {record['per_digit']}), replay: {record['replay']}, kept {record['kept']:.2f} of the change, "
+          f"{time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def format_writer(full: WriterResult, few: WriterResult) -> str:
+    """One writer's line of evaluate-personal."""
+    mnist = f"{full.mnist * 100:.2f} %" if full.mnist is not None else "-"
+    return (f"{full.writer:>10} | {full.before * 100:6.2f} % -> {full.after * 100:6.2f} % ({full.others}) | "
+            f"MNIST {mnist} | kept {full.kept:.2f} | {full.seconds:4.1f} s | "
+            f"{few.samples} of {' and '.join(map(str, few.digits))}: "
+            f"{few.before * 100:6.2f} % -> {few.after * 100:6.2f} % ({few.others})")
+
+
+def cmd_evaluate_personal(args) -> int:
+    net, _ = load_weights(args.weights)
+    config = PersonalizeConfig(steps=args.steps)
+    replay = None if args.no_replay else default_replay(args.data_dir)
+    images, labels = load_mnist("test", args.data_dir)
+    writers = RealWriterInputs.of(load_pendigits("test", args.pendigits_dir), args.seed)
+    if not args.json:
+        print(f"{'writer':>10} | other digits before -> after (count) | personal weights on MNIST test | "
+              f"share of the change kept | "
+              f"fine-tuning | samples of two digits only: the other digits before -> after")
+    results = evaluate_personalization(net, writers, config, replay, args.per_digit, args.few,
+                                       (to_input(images), labels.astype(np.int64)), args.seed,
+                                       done=None if args.json else lambda full, few: print(format_writer(full, few)))
+    full, few = [r[0] for r in results], [r[1] for r in results]
+    def mean(rows: list[WriterResult], key: str) -> float:
+        return float(np.mean([getattr(r, key) for r in rows]))
+    summary = {"writers": len(results), "before": mean(full, "before"), "after": mean(full, "after"),
+               "mnist": mean(full, "mnist"), "mnist_lowest": float(min(r.mnist for r in full)),
+               "seconds": mean(full, "seconds"), "few_before": mean(few, "before"), "few_after": mean(few, "after"),
+               "few_worse": sum(r.after < r.before for r in few), "replay": replay is not None}
+    if args.json:
+        print(json.dumps({**summary, "per_writer": [{"full": asdict(a), "few": asdict(b)} for a, b in results]}))
+        return 0
+    print(f"average over {len(results)} writers: other digits {summary['before'] * 100:.2f} % -> "
+          f"{summary['after'] * 100:.2f} %; personal weights on MNIST test {summary['mnist'] * 100:.2f} % (lowest "
+          f"{summary['mnist_lowest'] * 100:.2f} %); fine-tuning {summary['seconds']:.1f} s; few samples of two digits: "
+          f"the other digits {summary['few_before'] * 100:.2f} % -> {summary['few_after'] * 100:.2f} %, worse for "
+          f"{summary['few_worse']} of {len(results)} writers")
+    return 0
+
+
 def cmd_gui(args) -> int:
     from hdr_gui.app import run
     return run(weights=args.weights, data_dir=args.data_dir, lang=args.lang)
 
 
 RUN = {"train": cmd_train, "evaluate": cmd_evaluate, "evaluate-real": cmd_evaluate_real, "calibrate": cmd_calibrate,
-       "export-int8": cmd_export_int8, "predict": cmd_predict,
-       "download-mnist": cmd_download_mnist, "download-pendigits": cmd_download_pendigits, "gui": cmd_gui}
+       "export-int8": cmd_export_int8, "predict": cmd_predict, "evaluate-numbers": cmd_evaluate_numbers,
+       "download-mnist": cmd_download_mnist, "download-pendigits": cmd_download_pendigits, "gui": cmd_gui,
+       "personalize": cmd_personalize, "evaluate-personal": cmd_evaluate_personal}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,14 +9,17 @@ from cnn_numpy.nn.convnet import ConvNetConfig
 from cnn_numpy.nn.optimizers import OPTIMIZERS
 from cnn_numpy.paths import DEFAULT_WEIGHTS, REPO_ROOT
 from cnn_numpy.recognition.files import BATCH
+from cnn_numpy.recognition.numbers import SPLITS
 from cnn_numpy.training.datasets import DataConfig
+from cnn_numpy.training.personalize import PersonalizeConfig
 from cnn_numpy.training.trainer import TrainConfig
 
 from .options import float_in, http_url, int_at_least, output_file, output_folder
 
-COMMANDS = ("train", "evaluate", "evaluate-real", "calibrate", "export-int8", "predict", "download-mnist",
-            "download-pendigits", "gui")
-TRAIN, NET, DATA = TrainConfig(), ConvNetConfig(), DataConfig()
+COMMANDS = ("train", "evaluate", "evaluate-real", "evaluate-numbers", "calibrate", "export-int8", "predict",
+            "download-mnist",
+            "download-pendigits", "gui", "personalize", "evaluate-personal")
+TRAIN, NET, DATA, PERSONAL = TrainConfig(), ConvNetConfig(), DataConfig(), PersonalizeConfig()
 
 
 def weights_file(value: str) -> Path:
@@ -87,6 +90,33 @@ def add_train(sub) -> None:
                          "(the app's file is weights/simple_convnet.npz)")
 
 
+def add_personal_recipe(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--steps", type=int_at_least(1), default=PERSONAL.steps,
+                   help="fine-tuning steps (default: %(default)s)")
+    p.add_argument("--no-replay", action="store_true",
+                   help="replay no MNIST images; pull toward the base weights instead")
+
+
+def add_personalize(sub) -> None:
+    pe = sub.add_parser("personalize", help="fine-tune the weights on your own samples (SAMPLES_DIR/0/ ... 9/ of "
+                                            "image files) and write personal weights")
+    add_common(pe)
+    pe.add_argument("samples", type=Path, metavar="SAMPLES_DIR", help="one sub-folder per digit (0/ ... 9/)")
+    pe.add_argument("--out", type=weights_file, required=True, metavar="W.npz", help="where to write them")
+    add_personal_recipe(pe)
+    ep = sub.add_parser("evaluate-personal", help="personalise on 2 samples of each digit of each pendigits test "
+                                                  "writer and read their other digits, before and after")
+    add_common(ep)
+    ep.add_argument("--pendigits-dir", type=Path, default=None,
+                    help="folder with pendigits-orig.tes (default: $HDR_PENDIGITS_DIR, else the user cache)")
+    ep.add_argument("--per-digit", type=int_at_least(1), default=2, help="samples of each digit (default: 2)")
+    ep.add_argument("--few", type=int_at_least(1), default=3,
+                    help="samples of each of the two hardest digits in the few-digits case (default: 3)")
+    ep.add_argument("--seed", type=int_at_least(0), default=0, help="seed of the renders and the samples chosen")
+    ep.add_argument("--json", action="store_true", help="print one JSON object")
+    add_personal_recipe(ep)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python main.py", description=(
         "Handwritten digit recognition with a from-scratch NumPy CNN. Without a command, opens the app."))
@@ -110,6 +140,16 @@ def build_parser() -> argparse.ArgumentParser:
                     help="folder for the confusion matrix and the mistakes gallery")
     er.add_argument("--json", action="store_true", help="print one JSON object")
 
+    en = sub.add_parser("evaluate-numbers", help="read numbers of 2-6 digits by the development writers, on the "
+                                                 "canvas and on paper, and count the numbers read exactly")
+    add_common(en, data=False)
+    add_pen_dirs(en)
+    en.add_argument("--count", type=int_at_least(1), default=200, help="numbers per writer set and medium")
+    en.add_argument("--seed", type=int_at_least(0), default=0, help="seed of the numbers drawn")
+    en.add_argument("--split", choices=SPLITS, default=SPLITS[0],
+                    help="how touching digits are cut (the alternatives, for comparison; default: %(default)s)")
+    en.add_argument("--json", action="store_true", help="print one JSON object")
+
     ca = sub.add_parser("calibrate", help="fit the weights' confidence calibration and verdict thresholds on the "
                                           "validation writers, and record them in the weights' metadata")
     add_common(ca, data=False)
@@ -127,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--json", action="store_true", help="one JSON object per line")
     pr.add_argument("--batch-size", type=int_at_least(1), default=BATCH, help="images per network pass")
     pr.add_argument("--workers", type=int_at_least(1), default=None, help="decoding processes (default: CPU count)")
+    pr.add_argument("--multi", action="store_true",
+                    help="read every digit of each image, left to right (a number), with its box")
+
+    add_personalize(sub)
 
     dl = sub.add_parser("download-mnist", help="download the four MNIST files and verify their SHA-256")
     dl.add_argument("--data-dir", type=Path, default=None,

@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
 from cnn_numpy.data.image_files import ImageFileError, iter_image_paths
-from cnn_numpy.recognition.files import BATCH, recognize_files
+from cnn_numpy.recognition.files import BATCH, Source, recognize_files
+from cnn_numpy.recognition.numbers import DigitReading, NumberReading, read_number_file
 from cnn_numpy.recognition.recognizer import Recognition, Recognizer
+from cnn_numpy.recognition.segment import MAX_PIECES
 
 
 def printable(text: str) -> str:
@@ -51,6 +54,41 @@ def format_line(path: Path, rec: Recognition, as_json: bool) -> str:
     return f"{name}: {rec.digit} ({rec.confidence * 100:.1f} %)"
 
 
+def format_number_line(path: Path, reading: NumberReading, as_json: bool) -> str:
+    """One output line for the number read in an image (``predict --multi``)."""
+    if as_json:
+        line = {"path": str(path), "text": reading.text,
+                "digits": [{"digit": d.digit, "confidence": round(d.confidence, 6), "verdict": d.verdict,
+                            "box": list(d.box)} for d in reading.digits]}
+        return json.dumps(line | {"capped": True} if reading.capped else line)
+    name = printable(str(path))
+    if not reading.digits:
+        return f"{name}: no digits (blank image)"
+    pieces = ", ".join(_piece(d) for d in reading.digits)
+    capped = f"; more than {MAX_PIECES} pieces, the rest ignored" if reading.capped else ""
+    return f"{name}: {reading.text or 'no number'} ({pieces}{capped})"
+
+
+def _piece(d: DigitReading) -> str:
+    if d.verdict == "not_digit":
+        return f"not a digit (best guess {d.digit}, {d.confidence * 100:.1f} %)"
+    unsure = f" unsure: perhaps {d.runner_up}" if d.verdict == "unsure" else ""
+    return f"{d.digit} {d.confidence * 100:.1f} %{unsure}"
+
+
+def read_numbers(recognizer: Recognizer, sources: list[Source]
+                 ) -> Iterator[tuple[Path, NumberReading | ImageFileError]]:
+    """(path, the number read, or why the file failed) for every source, in order, one at a time."""
+    for source in sources:
+        if isinstance(source, ImageFileError):
+            yield source.path, source
+            continue
+        try:
+            yield source, read_number_file(recognizer, source)
+        except ImageFileError as e:
+            yield source, e
+
+
 def format_error(error: ImageFileError, as_json: bool) -> str:
     """One output line for a file that could not be used."""
     if as_json:
@@ -65,9 +103,9 @@ def write_line(stream: TextIO, line: str) -> None:
 
 
 def run_predict(paths: list[Path], weights: Path | None, as_json: bool,
-                batch_size: int = BATCH, workers: int | None = None) -> int:
-    """Print the digit of every image in ``paths`` (files or folders). -> exit code:
-    0 all recognised, 1 some paths could not be read, 2 nothing to do.
+                batch_size: int = BATCH, workers: int | None = None, multi: bool = False) -> int:
+    """Print the digit of every image in ``paths`` (files or folders), or with ``multi`` the number
+    (every digit, boxed). -> exit code: 0 all recognised, 1 some paths could not be read, 2 nothing to do.
     WeightsError (bad weights file) propagates to the caller."""
     workers = (os.cpu_count() or 1) if workers is None else workers
     files = iter_image_paths(paths)
@@ -79,8 +117,9 @@ def run_predict(paths: list[Path], weights: Path | None, as_json: bool,
     if not recognizer.calibrated:
         write_line(sys.stderr, UNCALIBRATED.format(weights=weights or "the shipped weights"))
     failures = 0
+    results = read_numbers(recognizer, files) if multi else recognize_files(recognizer, files, batch_size, workers)
     try:
-        for path, result in recognize_files(recognizer, files, batch_size, workers):
+        for path, result in results:
             if isinstance(result, ImageFileError):
                 failures += 1
                 if not as_json:          # errors go to stderr, after the lines before them
@@ -88,6 +127,8 @@ def run_predict(paths: list[Path], weights: Path | None, as_json: bool,
                     write_line(sys.stderr, format_error(result, False))
                     continue
                 line = format_error(result, True)
+            elif isinstance(result, NumberReading):
+                line = format_number_line(path, result, as_json)
             else:
                 line = format_line(path, result, as_json)
             write_line(sys.stdout, line)

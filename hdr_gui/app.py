@@ -20,6 +20,7 @@ from .main_window import MainWindow
 from .slot_errors import install_excepthook
 
 log = logging.getLogger(__name__)
+APP_NAME = "hdr-numpy"
 DISPLAY_PLATFORMS = ("xcb", "wayland")     # Qt platforms that draw through a display server (prefixes)
 
 
@@ -43,6 +44,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
         QApplication.setAttribute(Qt.AA_EnableHighDpiScaling)
         QApplication.setAttribute(Qt.AA_UseHighDpiPixmaps)
         app = QApplication(argv if argv is not None else sys.argv[:1])
+        app.setApplicationName(APP_NAME)      # the user's data folder: AppDataLocation/hdr-numpy
     return app
 
 

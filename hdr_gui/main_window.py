@@ -5,12 +5,16 @@ import logging
 import time
 from collections.abc import Callable
 from enum import IntEnum
+from pathlib import Path
 
 import numpy as np
+from PIL import Image
 from PyQt5 import uic
-from PyQt5.QtCore import Qt, pyqtSignal
-from PyQt5.QtGui import QCloseEvent, QGuiApplication, QKeySequence
+from PyQt5.QtCore import QMimeData, Qt, pyqtSignal
+from PyQt5.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QImage, QKeySequence
 from PyQt5.QtWidgets import (
+    QApplication,
+    QFileDialog,
     QHeaderView,
     QMainWindow,
     QShortcut,
@@ -18,13 +22,18 @@ from PyQt5.QtWidgets import (
     QWidget,
 )
 
+from cnn_numpy.data.image_files import ImageFileError
 from cnn_numpy.data.mnist import MnistError, MnistMissingError, load_mnist
 from cnn_numpy.paths import MAIN_WINDOW_UI
-from cnn_numpy.recognition.recognizer import Recognition, Recognizer
+from cnn_numpy.recognition.numbers import NumberReading
+from cnn_numpy.recognition.recognizer import Recognition, Recognitions, Recognizer
 
+from .annotations import annotated_image
 from .background import BackgroundCall
 from .i18n import install_language, resolve_language
 from .mnist_draws import MnistDraws, Sample, Tally
+from .personal import PersonalHandwriting, default_data_dir
+from .picture_reading import ReadPicture, read_number_with_pieces, read_picture
 from .qimage_pil import qimage_to_pil
 from .scoring import GroupScoring
 from .slot_errors import guarded_slot, show_error
@@ -37,21 +46,31 @@ MAX_WINDOW_PIXELS = 16384    # per side, in device pixels: Qt's backing store cr
 log = logging.getLogger(__name__)
 
 
+PICTURE_FILTER = "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp *.ppm *.pgm"
+DIGIT_POINTS = (60, 40, 28)     # font size of the answer: one digit, up to four, more
+SAMPLE_MARGIN = 0.15            # a corrected piece of a number is kept with this margin (of its longer side)
+
+
 class Mode(IntEnum):
     """Entries of the mode combo box, in order."""
     HANDWRITING = 0
     MNIST = 1
+    PICTURE = 2
 
 
 class MainWindow(QMainWindow):
-    """Draw or draw-at-random a digit, recognise it, and show how sure the network is."""
+    """Write a number, draw an MNIST digit at random or open a picture; recognise every digit and show
+    how sure the network is of each."""
 
     mnist_load_finished = pyqtSignal()      # the MNIST test set was read, or failed to be
+    piece_shown = pyqtSignal()              # another digit of a number (or another picture) is shown
+    picture_finished = pyqtSignal()         # a picture was read, or failed to be
 
     def __init__(self, recognizer: Recognizer | None = None, mnist_loader: MnistLoader = load_mnist,
                  lang: str | None = None, rng: np.random.Generator | None = None,
-                 parent: QWidget | None = None) -> None:
-        """`mnist_loader("test")` returns the test images and labels or raises MnistError."""
+                 data_dir: Path | None = None, parent: QWidget | None = None) -> None:
+        """`mnist_loader("test")` returns the test images and labels or raises MnistError; the user's
+        samples and personal weights live in `data_dir` (default: Qt's AppDataLocation)."""
         install_language(resolve_language(lang))
         super().__init__(parent)
         uic.loadUi(str(MAIN_WINDOW_UI), self)
@@ -66,7 +85,22 @@ class MainWindow(QMainWindow):
         self._tally = Tally()
         self._scoring: GroupScoring | None = None
         self._inside: QWidget | None = None              # the network view, made when first opened
-        self.canvas.set_placeholder(self.tr("在这里用鼠标写一个数字"))
+        self._reading: NumberReading | None = None        # the last number read (canvas or picture)
+        self._pieces: Recognitions | None = None          # its pieces' recognitions
+        self._piece = 0                                   # the piece shown in the bars
+        self._picture_loading: BackgroundCall | None = None
+        self._stale_loads: set[BackgroundCall] = set()   # replaced by a newer picture, still finishing
+        self._picture_pieces: Recognitions | None = None  # the pieces of the picture shown
+        self._picture_name = ""
+        self._picture_image = None                         # the PIL image the picture's boxes refer to
+        self._read_image = None                            # the PIL image of the number shown
+        self.personal = PersonalHandwriting(self, data_dir or default_data_dir(), self._current_sample,
+                                            self._use_recognizer)
+        self.setAcceptDrops(True)
+        self.canvas.set_placeholder(self.tr("在这里用鼠标写一个数字，或者一串数字"))
+        self.pictureView.set_placeholder(self.tr(
+            "点击「打开图片…」(Ctrl+O)，把图片拖到这里，或按 Ctrl+V 粘贴。\n"
+            "白纸黑字的照片、扫描件和黑底白字的图片都可以。"))
         self.canvas.set_pen_width(self.penWidthSlider.value())
         self._fit_score_table()
         self._cap_window_size()
@@ -77,8 +111,10 @@ class MainWindow(QMainWindow):
         self._apply_mode()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self._mnist_loading is not None:
-            self._mnist_loading.wait()       # a QThread must not be destroyed while running
+        for worker in (self._mnist_loading, self._picture_loading, *self._stale_loads):
+            if worker is not None:
+                worker.wait()       # a QThread must not be destroyed while running
+        self.personal.wait()
         super().closeEvent(event)
 
     def mode(self) -> Mode:
@@ -87,8 +123,16 @@ class MainWindow(QMainWindow):
     def recognizer(self) -> Recognizer | None:
         return self._recognizer
 
+    def shown_piece(self) -> int:
+        """Which digit of the number read is shown in the bars (0 for the first, or a single digit)."""
+        return self._piece
+
     def set_recognizer(self, recognizer: Recognizer | None) -> None:
-        """Use `recognizer`; None (no weights) leaves drawing possible but recognition off."""
+        """Use `recognizer` (or the personal weights made from it, if the user chose them); None (no
+        weights) leaves drawing possible but recognition off."""
+        self.personal.set_base(recognizer)
+
+    def _use_recognizer(self, recognizer: Recognizer | None) -> None:
         self._recognizer = recognizer
         if recognizer is None:
             self.statusbar.showMessage(self.tr("没有加载网络权重：可以写字，但不能识别。"))
@@ -103,6 +147,8 @@ class MainWindow(QMainWindow):
             self._show_prompt(self.tr("没有加载网络权重，无法识别。"))
         elif self.mode() == Mode.MNIST:
             self._recognize_sample()
+        elif self.mode() == Mode.PICTURE:
+            self._reread_picture()
         else:
             self._recognize_drawing()
 
@@ -113,9 +159,14 @@ class MainWindow(QMainWindow):
             self._sample = None
             self.sampleView.set_pixels(None)
             self.sampleCaption.clear()
+        elif self.mode() == Mode.PICTURE:
+            self._picture_name = ""
+            self._picture_image = self._picture_pieces = None
+            self.pictureView.set_picture(None)
         else:
             self.canvas.clear()
         self._clear_result()
+        self._update_buttons()
 
     @guarded_slot()
     def undo(self) -> None:
@@ -133,6 +184,93 @@ class MainWindow(QMainWindow):
         self.sampleCaption.setText(self.tr("测试集第 {index} 张 · 真实标签 {label}").format(
             index=self._sample.index, label=self._sample.label))
         self._clear_result()
+
+    @guarded_slot()
+    def open_picture_dialog(self) -> None:
+        """Ask for a picture file and read it."""
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("打开图片"), "",
+                                              self.tr("图片") + f" ({PICTURE_FILTER});;" + self.tr("所有文件") + " (*)")
+        if name:
+            self.open_picture(Path(name))
+
+    def open_picture(self, source: Path | QImage) -> None:
+        """Show the picture mode and read ``source`` (a file or an image) in the background; a file
+        that cannot be used is explained in one sentence where the picture would be."""
+        if isinstance(source, QImage):
+            source = qimage_to_pil(source)
+        if self.mode() != Mode.PICTURE:
+            self.modeCombo.setCurrentIndex(Mode.PICTURE)
+        stale = self._picture_loading
+        if stale is not None:          # a newer picture replaces one still being read
+            stale.succeeded.disconnect()
+            stale.failed.disconnect()
+            self._stale_loads.add(stale)
+            stale.finished.connect(lambda: self._stale_loads.discard(stale))
+            stale.finished.connect(stale.deleteLater)
+        self._clear_result()
+        self.pictureView.set_picture(None)
+        self.pictureView.set_placeholder(self.tr("正在读取图片……"))
+        recognizer = self._recognizer
+        self._picture_loading = BackgroundCall(lambda: read_picture(source, recognizer), self)
+        self._picture_loading.succeeded.connect(self._picture_read)
+        self._picture_loading.failed.connect(self._picture_failed)
+        self._picture_loading.start()
+        self._update_buttons()
+
+    @guarded_slot()
+    def paste_picture(self) -> None:
+        """Read the picture (or picture file) on the clipboard."""
+        if not self._open_mime(QApplication.clipboard().mimeData()):
+            self._show_prompt(self.tr("剪贴板里没有图片。"))
+
+    @guarded_slot()
+    def save_annotated(self) -> None:
+        """Save the opened picture with its boxes and labels as a PNG."""
+        picture, reading = self.pictureView.picture(), self.pictureView.reading()
+        if picture is None or reading is None:
+            return
+        stem = Path(self._picture_name).stem or self.tr("图片")
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("保存标注图"), f"{stem}-read.png", "PNG (*.png)")
+        if not name:
+            return
+        if not name.lower().endswith(".png"):
+            name += ".png"
+        if annotated_image(picture, reading, self.pictureView.picture_scale()).save(name, "PNG"):
+            self.statusbar.showMessage(self.tr("已保存：{name}").format(name=name))
+        else:
+            self._show_prompt(self.tr("无法保存到 {name}：请换一个文件夹或文件名。").format(name=name))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        mime = event.mimeData()
+        if mime.hasImage() or any(url.isLocalFile() for url in mime.urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if self._open_mime(event.mimeData()):
+            event.acceptProposedAction()
+
+    def _open_mime(self, mime: QMimeData | None) -> bool:
+        """Open the image, or the first local file, that ``mime`` carries. -> whether there was one."""
+        if mime is None:
+            return False
+        files = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
+        if files:
+            self.open_picture(Path(files[0]))
+            return True
+        if mime.hasImage():
+            image = QImage(mime.imageData())
+            if not image.isNull():
+                self.open_picture(image)
+                return True
+        return False
+
+    @guarded_slot()
+    def show_previous_piece(self) -> None:
+        self._show_piece(self._piece - 1)
+
+    @guarded_slot()
+    def show_next_piece(self) -> None:
+        self._show_piece(self._piece + 1)
 
     @guarded_slot()
     def show_inside(self) -> None:
@@ -195,6 +333,10 @@ class MainWindow(QMainWindow):
         self.recognizeButton.clicked.connect(self.recognize)
         self.scoreButton.clicked.connect(self.score_hundred_draws)
         self.insideButton.clicked.connect(self.show_inside)
+        self.openButton.clicked.connect(self.open_picture_dialog)
+        self.saveButton.clicked.connect(self.save_annotated)
+        self.previousPieceButton.clicked.connect(self.show_previous_piece)
+        self.nextPieceButton.clicked.connect(self.show_next_piece)
         self.penWidthSlider.valueChanged.connect(self._pen_width_changed)
         self.canvas.strokes_changed.connect(self._strokes_changed)
 
@@ -202,28 +344,39 @@ class MainWindow(QMainWindow):
         shortcuts = [(QKeySequence.Undo, self.undo),
                      (Qt.Key_Escape, self.clear), (Qt.Key_Delete, self.clear),
                      (Qt.Key_Return, self.recognize), (Qt.Key_Enter, self.recognize),
-                     (Qt.CTRL | Qt.Key_I, self.show_inside)]
+                     (Qt.CTRL | Qt.Key_I, self.show_inside), (QKeySequence.Open, self.open_picture_dialog),
+                     (QKeySequence.Paste, self.paste_picture), (QKeySequence.Save, self.save_annotated)]
         for key, slot in shortcuts:
             QShortcut(QKeySequence(key), self).activated.connect(slot)
+        for digit in range(10):
+            QShortcut(QKeySequence(Qt.CTRL | (Qt.Key_0 + digit)), self).activated.connect(
+                lambda digit=digit: self.personal.correct(digit))
 
     def _apply_mode(self) -> None:
         """Show the widgets of the current mode; start reading MNIST when it is needed and has not failed."""
         mnist = self.mode() == Mode.MNIST
         if mnist and self._draws is None and self._mnist_loading is None and self._mnist_error is None:
             self._start_loading_mnist()
-        if not mnist:
+        if self.mode() == Mode.PICTURE:
+            self.inputStack.setCurrentWidget(self.picturePage)
+            self.hintLabel.setText(self.tr(
+                "打开一张写有数字的图片：每个数字会被框出并标上识别结果。"))
+        elif not mnist:
             self.inputStack.setCurrentWidget(self.canvasPage)
             self.hintLabel.setText(self.tr(
-                "用鼠标在黑色画板上写一个数字（0–9），然后点击「识别」或按 Enter。"))
+                "用鼠标在黑色画板上写一个数字（0–9）或一串数字，然后点击「识别」或按 Enter。"))
         elif self._draws is not None:
             self.inputStack.setCurrentWidget(self.samplePage)
             self.hintLabel.setText(self.tr("点击「抽取」从 MNIST 测试集随机取一张图片，再点击「识别」。"))
         else:
             self.inputStack.setCurrentWidget(self.mnistStatusPage)
             self.hintLabel.setText(self.tr("MNIST 模式需要 MNIST 数据；手写输入模式照常可用。"))
-        self.penPanel.setVisible(not mnist)
+        self.penPanel.setVisible(self.mode() == Mode.HANDWRITING)
+        self.saveButton.setVisible(self.mode() == Mode.PICTURE)
         self.mnistGroup.setVisible(mnist)
         self._clear_result()
+        if self.mode() == Mode.PICTURE and self.pictureView.picture() is not None:
+            self._show_picture_reading()
         self._update_buttons()
 
     def _start_loading_mnist(self) -> None:
@@ -266,23 +419,133 @@ class MainWindow(QMainWindow):
             "详情：{error}").format(error=error)
 
     def _update_buttons(self) -> None:
-        mnist = self.mode() == Mode.MNIST
-        mnist_ready = mnist and self._draws is not None
+        mode = self.mode()
+        mnist_ready = mode == Mode.MNIST and self._draws is not None
+        picture_ready = mode == Mode.PICTURE and self.pictureView.picture() is not None
         self.drawButton.setEnabled(mnist_ready)
-        self.undoButton.setEnabled(not mnist and not self.canvas.is_empty())
-        self.recognizeButton.setEnabled(self._recognizer is not None and (mnist_ready or not mnist))
+        self.undoButton.setEnabled(mode == Mode.HANDWRITING and not self.canvas.is_empty())
+        self.recognizeButton.setEnabled(self._recognizer is not None and (
+            mnist_ready or picture_ready or mode == Mode.HANDWRITING))
+        self.saveButton.setEnabled(picture_ready and self.pictureView.reading() is not None)
         self.scoreButton.setEnabled(mnist_ready and self._recognizer is not None and self._scoring is None)
 
     def _recognize_drawing(self) -> None:
         if self.canvas.is_empty():
             self._show_prompt(self.tr("画板是空的：请先用鼠标写一个数字。"))
             return
-        result = self._timed(lambda: self._recognizer.recognize_images([qimage_to_pil(self.canvas.to_image())])[0])
-        if result.digit is None:
+        start = time.perf_counter()
+        image = qimage_to_pil(self.canvas.to_image())
+        reading, pieces = read_number_with_pieces(self._recognizer, image)
+        self._show_time(start)
+        self._read_image = image
+        if not reading.digits or not pieces.present.any():
             self._show_prompt(self.tr("画板上没有看得出的笔迹：请把数字写大一些。"))
             return
-        self._show_recognition(result)
-        self._set_verdict(self._verdict_text(result), WRONG_STYLE)
+        self.canvas.show_reading(reading)
+        self._show_number(reading, pieces)
+
+    @guarded_slot(object)
+    def _picture_read(self, read: ReadPicture) -> None:
+        self._end_picture_loading()
+        self._picture_name = read.name
+        self._picture_image = read.image
+        self.pictureView.set_picture(read.picture, read.width)
+        self.pictureView.set_reading(read.reading)
+        self._picture_pieces = read.pieces
+        self._show_picture_reading()
+        self._update_buttons()
+        self.piece_shown.emit()
+        self.picture_finished.emit()
+
+    @guarded_slot(object)
+    def _picture_failed(self, error: Exception) -> None:
+        self._end_picture_loading()
+        self.picture_finished.emit()
+        self.pictureView.set_placeholder(str(error) if isinstance(error, ImageFileError) else
+                                         self.tr("无法读取这张图片：{error}").format(error=error))
+        self._update_buttons()
+        if not isinstance(error, (ImageFileError, MemoryError)):
+            raise error
+
+    def _end_picture_loading(self) -> None:
+        self._picture_loading.wait()
+        self._picture_loading.deleteLater()
+        self._picture_loading = None
+
+    def _reread_picture(self) -> None:
+        """Read the shown picture again (e.g. with other weights)."""
+        picture = self.pictureView.picture()
+        if picture is None:
+            self._show_prompt(self.tr("请先打开一张图片（Ctrl+O）。"))
+        elif self.pictureView.reading() is None or self._picture_pieces is None:
+            self.open_picture(picture)
+        else:
+            self._show_picture_reading()
+
+    def _show_picture_reading(self) -> None:
+        reading = self.pictureView.reading()
+        if reading is None or self._picture_pieces is None:
+            self._show_prompt(self.tr("没有加载网络权重，无法识别。") if self._recognizer is None else "")
+        elif not reading.digits:
+            self._show_prompt(self.tr("图片里没有找到数字。"))
+        else:
+            self._read_image = self._picture_image
+            self._show_number(reading, self._picture_pieces)
+
+    def _show_number(self, reading: NumberReading, pieces: Recognitions) -> None:
+        """Show the number read and, in the bars, its least certain piece (the others one click away)."""
+        self._reading, self._pieces = reading, pieces
+        text = reading.text or "?"
+        points = DIGIT_POINTS[0] if len(text) <= 1 else DIGIT_POINTS[1] if len(text) <= 4 else DIGIT_POINTS[2]
+        font = self.digitLabel.font()
+        font.setPointSize(points)
+        self.digitLabel.setFont(font)
+        self.digitLabel.setText(text)
+        self._show_piece(int(np.argmin(pieces.confidence)) if len(reading.digits) > 1 else 0)
+
+    def _current_sample(self) -> Image.Image | None:
+        """The answer shown, as an image to keep as a sample: the whole drawing or picture when it holds
+        one piece, else the shown piece's box with a margin; None when there is no answer to correct."""
+        image = self._read_image
+        if self._reading is None or not self._reading.digits or image is None or self.mode() == Mode.MNIST:
+            return None
+        if len(self._reading.digits) == 1:
+            return image
+        x0, y0, x1, y1 = self._reading.digits[self._piece].box
+        margin = round(SAMPLE_MARGIN * max(x1 - x0, y1 - y0))
+        return image.crop((max(0, x0 - margin), max(0, y0 - margin),
+                           min(image.width, x1 + margin), min(image.height, y1 + margin)))
+
+    def _show_piece(self, index: int) -> None:
+        """Bars, network input and verdict of piece ``index`` of the number shown."""
+        if self._reading is None or not self._reading.digits:
+            return
+        count = len(self._reading.digits)
+        self._piece = index % count
+        result = self._pieces[self._piece]
+        self._enable_corrections()
+        self.piece_shown.emit()
+        self.probabilityBars.set_probabilities(result.probs, result.digit)
+        self.networkInputView.set_pixels(result.input_image)
+        several = count > 1
+        for widget in (self.previousPieceButton, self.nextPieceButton, self.pieceLabel):
+            widget.setVisible(several)
+        if not several:
+            self.digitLabel.setText("?" if result.verdict == "not_digit" else str(result.digit))
+            self.confidenceLabel.setText(self.tr("置信度 {percent:.1f}%").format(percent=100 * result.confidence))
+            self._set_verdict(self._verdict_text(result), WRONG_STYLE)
+            return
+        self.pieceLabel.setText(f"{self._piece + 1}/{count}")
+        self.confidenceLabel.setText(self.tr("共 {count} 块 · 第 {k} 块：{digit}（置信度 {percent:.1f}%）").format(
+            count=count, k=self._piece + 1, digit="?" if result.verdict == "not_digit" else result.digit,
+            percent=100 * result.confidence))
+        notes = [self._verdict_text(result)]
+        left_out = sum(piece.verdict == "not_digit" for piece in self._reading.digits)
+        if left_out:
+            notes.append(self.tr("有 {n} 块不像数字（灰色虚线框），没有算进数字里。").format(n=left_out))
+        if self._reading.capped:
+            notes.append(self.tr("笔迹块太多，只读了前 {n} 块。").format(n=count))
+        self._set_verdict("\n".join(note for note in notes if note), WRONG_STYLE)
 
     def _recognize_sample(self) -> None:
         if self._sample is None:
@@ -303,11 +566,17 @@ class MainWindow(QMainWindow):
     def _timed(self, recognise: Callable[[], Recognition]) -> Recognition:
         start = time.perf_counter()
         result = recognise()
-        self.statusbar.showMessage(self.tr("识别用时 {ms:.1f} 毫秒").format(
-            ms=1000 * (time.perf_counter() - start)))
+        self._show_time(start)
         return result
 
+    def _show_time(self, start: float) -> None:
+        self.statusbar.showMessage(self.tr("识别用时 {ms:.1f} 毫秒").format(
+            ms=1000 * (time.perf_counter() - start)))
+
     def _show_recognition(self, result: Recognition) -> None:
+        font = self.digitLabel.font()
+        font.setPointSize(DIGIT_POINTS[0])
+        self.digitLabel.setFont(font)
         self.digitLabel.setText("?" if result.verdict == "not_digit" else str(result.digit))
         self.confidenceLabel.setText(self.tr("置信度 {percent:.1f}%").format(percent=100 * result.confidence))
         self.probabilityBars.set_probabilities(result.probs, result.digit)
@@ -330,7 +599,16 @@ class MainWindow(QMainWindow):
         self.verdictLabel.setStyleSheet(style)
         self.verdictLabel.setText(text)
 
+    def _enable_corrections(self) -> None:
+        can = self._reading is not None and bool(self._reading.digits) and self.mode() != Mode.MNIST
+        for button in self.personal.correct_buttons:
+            button.setEnabled(can)
+
     def _clear_result(self) -> None:
+        self._reading = self._pieces = None
+        self._enable_corrections()
+        for widget in (self.previousPieceButton, self.nextPieceButton, self.pieceLabel):
+            widget.setVisible(False)
         self.digitLabel.clear()
         self.confidenceLabel.clear()
         self._set_verdict("", "")

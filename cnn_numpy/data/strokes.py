@@ -30,10 +30,12 @@ class PenDigits:
         return PenDigits([s for s, k in zip(self.strokes, keep) if k], self.labels[keep], self.sources[keep])
 
 
-def draw_strokes(strokes: list[np.ndarray], pen_width: float, size: int = CANVAS) -> Image.Image:
-    """Render strokes already in canvas pixel coordinates -> 'L' image (size x size)."""
+def draw_strokes(strokes: list[np.ndarray], pen_width: float, size: int = CANVAS, height: int | None = None
+                 ) -> Image.Image:
+    """Render strokes already in canvas pixel coordinates -> 'L' image (size x size, or size wide and
+    ``height`` tall)."""
     s = SUPERSAMPLE
-    big = Image.new("L", (size * s, size * s), 0)
+    big = Image.new("L", (size * s, (height or size) * s), 0)
     draw = ImageDraw.Draw(big)
     width = max(1, round(pen_width * s))
     r = width / 2

@@ -37,22 +37,27 @@ HIGH_BIT_MODES = ("I", "I;16", "I;16B", "I;16L", "I;16N", "F")
 
 def ink_image(image: Image.Image) -> Image.Image:
     """'L' image of the ink: bright ink on 0, background removed, faint noise cleared."""
+    gray, alpha_is_ink = grey_image(image)
+    return _clean(gray) if alpha_is_ink else _clean(gray, detect_paper=True)
+
+
+def grey_image(image: Image.Image) -> tuple[Image.Image, bool]:
+    """Any mode -> ('L' image, alpha_is_ink): the alpha channel when the background is transparent
+    (then ink is bright), else the lightness (ink bright or dark, see :func:`_clean`)."""
     if image.mode == "LAB":                                  # Pillow cannot convert LAB: use lightness
         image = image.getchannel("L")
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         alpha = rgba.getchannel("A")
         if np.median(_border(np.asarray(alpha))) < 128:     # transparent background: alpha is the ink
-            return _clean(alpha)
+            return alpha, True
         image = rgba.convert("RGB")
     if image.mode in HIGH_BIT_MODES:
         arr = np.asarray(image, dtype=np.float32)
         lo, hi = float(arr.min()), float(arr.max())
         arr = (arr - lo) * (255.0 / (hi - lo)) if hi > lo else np.zeros_like(arr)
-        gray = Image.fromarray(arr.round().astype(np.uint8), "L")
-    else:
-        gray = image if image.mode == "L" else image.convert("L")
-    return _clean(gray, detect_paper=True)
+        return Image.fromarray(arr.round().astype(np.uint8), "L"), False
+    return (image if image.mode == "L" else image.convert("L")), False
 
 
 def _border(arr: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ from PyQt5.QtWidgets import QHeaderView, QTableWidgetItem, QWidget
 
 from cnn_numpy.nn.inspect import Inside
 from cnn_numpy.paths import INSIDE_VIEW_UI, shown_path
-from cnn_numpy.recognition.preprocess import preprocess
+from cnn_numpy.recognition.numbers import read_number
 from cnn_numpy.training_log import TrainingLogError, read_training_log, training_log_path
 
 from ..main_window import MainWindow, Mode
@@ -77,6 +77,7 @@ class InsideWindow(QWidget):
         self.hiddenView.cell_hovered.connect(self._unit_hovered)
         main.canvas.ink_changed.connect(self.schedule)
         main.sampleView.pixels_changed.connect(self.schedule)
+        main.piece_shown.connect(self.schedule)
         main.modeCombo.currentIndexChanged.connect(self.schedule)
 
     def inside(self) -> Inside | None:
@@ -130,10 +131,17 @@ class InsideWindow(QWidget):
         if main.mode() == Mode.MNIST:
             pixels = main.sampleView.pixels()
             return pixels, "" if pixels is not None else self.tr("点击主窗口的「抽取」，从 MNIST 测试集取一张图片。")
+        if main.mode() == Mode.PICTURE:
+            reading = main.pictureView.reading()
+            if reading is None or not reading.digits:
+                return None, self.tr("在主窗口打开一张写有数字的图片，这里就会显示网络怎样看其中的一个数字。")
+            return reading.digits[min(main.shown_piece(), len(reading.digits) - 1)].input_image, ""
         if main.canvas.is_empty():
             return None, self.tr("在主窗口的画板上写一个数字，这里就会一层一层地显示网络看到了什么。")
-        x = preprocess(qimage_to_pil(main.canvas.to_image()))
-        return x, "" if x is not None else self.tr("画板上没有看得出的笔迹：请把数字写大一些。")
+        reading = read_number(main.recognizer(), qimage_to_pil(main.canvas.to_image()))
+        if not reading.digits:
+            return None, self.tr("画板上没有看得出的笔迹：请把数字写大一些。")
+        return reading.digits[min(main.shown_piece(), len(reading.digits) - 1)].input_image, ""
 
     def _show(self, inside: Inside) -> None:
         self.inputShape.setText(self.tr("取值 0–1 · 形状 {shape}").format(

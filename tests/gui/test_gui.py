@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import gzip
 import logging
-import math
 import os
 import subprocess
 import sys
@@ -11,15 +10,16 @@ from functools import partial
 
 import numpy as np
 import pytest
-from PyQt5.QtCore import QEvent, QPoint, QPointF, Qt, QTimer
-from PyQt5.QtGui import QColor, QImage, QMouseEvent
+from gui_fakes import ONE, SEVEN, ZERO, FakeRecognizer, draw, ink, synthetic_mnist
+from PyQt5.QtCore import Qt, QTimer
+from PyQt5.QtGui import QColor, QImage
 from PyQt5.QtTest import QTest
-from PyQt5.QtWidgets import QApplication, QMessageBox
+from PyQt5.QtWidgets import QApplication
 
 from cnn_numpy.data.mnist import MnistMissingError, load_mnist
 from cnn_numpy.errors import HdrError
 from cnn_numpy.paths import REPO_ROOT
-from cnn_numpy.recognition.recognizer import UNSURE_THRESHOLD, Recognition
+from cnn_numpy.recognition.recognizer import UNSURE_THRESHOLD, Recognitions
 from hdr_gui import app as gui_app
 from hdr_gui.i18n import resolve_language
 from hdr_gui.main_window import MainWindow, Mode
@@ -29,106 +29,8 @@ DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
 needs_x11_or_wayland = pytest.mark.skipif(sys.platform in ("win32", "darwin"),
                                           reason="Qt needs no DISPLAY on Windows and macOS")
 
-# Strokes in fractions of the square drawing area.
-ONE = [[(0.5, 0.15 + 0.1 * i) for i in range(8)]]
-SEVEN = [[(0.28, 0.22), (0.45, 0.22), (0.72, 0.22), (0.62, 0.45), (0.52, 0.65), (0.45, 0.85)]]
-ZERO = [[(0.5 + 0.2 * math.sin(2 * math.pi * i / 24), 0.5 - 0.3 * math.cos(2 * math.pi * i / 24))
-         for i in range(25)]]
-
-
-class FakeRecognizer:
-    """Same methods as cnn_numpy.recognition.recognizer.Recognizer; answers `digit` and records its inputs."""
-
-    def __init__(self, digit: int = 7, confidence: float = 0.9, verdict: str | None = None) -> None:
-        self.digit = digit
-        self.confidence = confidence
-        self.verdict = verdict           # None: "unsure" below UNSURE_THRESHOLD, else "digit"
-        self.images: list = []           # PIL images given to recognize_images()
-        self.batches: list[np.ndarray] = []
-        self.error: Exception | None = None
-
-    def _answer(self, x: np.ndarray) -> Recognition:
-        probs = np.full(10, (1 - self.confidence) / 9, np.float32)
-        probs[self.digit] = self.confidence
-        runner_up = (self.digit + 1) % 10
-        probs[runner_up] += 1e-3
-        verdict = self.verdict or ("unsure" if self.confidence < UNSURE_THRESHOLD else "digit")
-        return Recognition(self.digit, self.confidence, probs, x.astype(np.float32), runner_up, verdict)
-
-    def recognize_images(self, images: list) -> list[Recognition]:
-        if self.error is not None:
-            raise self.error
-        self.images += images
-        return [self._answer(np.zeros((28, 28))) for _ in images]
-
-    def recognize_inputs(self, x: np.ndarray) -> list[Recognition]:
-        self.batches.append(x)
-        return [self._answer(xi) for xi in x]
-
-
-def synthetic_mnist(split: str) -> tuple[np.ndarray, np.ndarray]:
-    """20 tiny 'test images': a bar whose column depends on the index; labels 0-9 twice."""
-    images = np.zeros((20, 28, 28), np.uint8)
-    for i in range(20):
-        images[i, 4:24, 4 + i:7 + i] = 255
-    return images, (np.arange(20) % 10).astype(np.uint8)
-
-
 def missing_mnist(split: str) -> tuple[np.ndarray, np.ndarray]:
     raise MnistMissingError("/nowhere/t10k-images-idx3-ubyte.gz: not found.")
-
-
-@pytest.fixture
-def message_boxes(monkeypatch) -> list[tuple[str, str]]:
-    """(title, text) of every QMessageBox.critical, which is not shown (it would block)."""
-    calls: list[tuple[str, str]] = []
-
-    def critical(parent, title, text, *args):
-        calls.append((title, text))
-        return QMessageBox.Ok
-
-    monkeypatch.setattr(QMessageBox, "critical", critical)
-    return calls
-
-
-@pytest.fixture
-def make_window(qtbot):
-    def make(recognizer=None, loader=synthetic_mnist, lang="zh") -> MainWindow:
-        window = MainWindow(recognizer=recognizer, mnist_loader=loader, lang=lang, rng=np.random.default_rng(0))
-        qtbot.addWidget(window)
-        with qtbot.waitActive(window):     # shortcuts need the active window
-            window.show()
-            window.activateWindow()
-        return window
-    return make
-
-
-@pytest.fixture
-def fake() -> FakeRecognizer:
-    return FakeRecognizer()
-
-
-def draw(canvas, strokes) -> None:
-    """Drag the mouse along each stroke (fractions of the square drawing area) with the left
-    button down.
-
-    Moves are sent as QMouseEvents: Qt5's QTest.mouseMove only moves the cursor, which
-    reaches no widget on the offscreen platform and carries no button.
-    """
-    side = min(canvas.width(), canvas.height())
-    left, top = (canvas.width() - side) / 2, (canvas.height() - side) / 2
-    for stroke in strokes:
-        points = [QPoint(round(left + x * side), round(top + y * side)) for x, y in stroke]
-        QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, points[0])
-        for point in points[1:]:
-            move = QMouseEvent(QEvent.MouseMove, QPointF(point), Qt.NoButton, Qt.LeftButton, Qt.NoModifier)
-            QApplication.sendEvent(canvas, move)
-        QTest.mouseRelease(canvas, Qt.LeftButton, Qt.NoModifier, points[-1])
-
-
-def ink(window: MainWindow) -> np.ndarray:
-    """The exported canvas as a (280, 280) array."""
-    return np.asarray(qimage_to_pil(window.canvas.to_image()))
 
 
 def set_mode(qtbot, window: MainWindow, mode: Mode) -> None:
@@ -161,10 +63,12 @@ def test_recognised_image_has_ink_where_drawn(make_window, fake, qtbot):
     window = make_window(fake)
     draw(window.canvas, ONE)
     qtbot.mouseClick(window.recognizeButton, Qt.LeftButton)
-    image = np.asarray(fake.images[0].convert("L"))
-    assert image.shape == (280, 280)
+    image = ink(window)
+    assert image.shape == (280, 560)
     assert image[140, 140] == 255                 # on the vertical line
     assert image[140, 60] == 0 and image[140, 220] == 0
+    seen = fake.batches[0][0]                     # the network saw a thin upright stroke
+    assert seen[4:24, 14].min() > 0.5 and seen[:, :10].max() == 0
     assert window.digitLabel.text() == "7"
     assert window.confidenceLabel.text() == "置信度 90.0%"
 
@@ -213,15 +117,18 @@ def test_undo_with_ctrl_z_removes_last_stroke(make_window):
 def test_empty_canvas_asks_to_draw_instead_of_guessing(make_window, fake, qtbot):
     window = make_window(fake)
     qtbot.mouseClick(window.recognizeButton, Qt.LeftButton)
-    assert fake.images == []
+    assert fake.batches == []
     assert "请先用鼠标写一个数字" in window.verdictLabel.text()
     assert window.digitLabel.text() == ""
 
 
 def test_ink_the_network_cannot_see_is_not_guessed(make_window, fake, monkeypatch, qtbot):
     window = make_window(fake)
-    blank = Recognition(None, 0.0, np.zeros(10, np.float32), np.zeros((28, 28), np.float32), None)
-    monkeypatch.setattr(fake, "recognize_images", lambda images: [blank])
+    def nothing_seen(inputs) -> Recognitions:
+        n = len(inputs)
+        return Recognitions(np.zeros((n, 10), np.float32), np.zeros((n, 28, 28), np.float32), np.zeros(n, bool),
+                            np.full(n, "blank"))
+    monkeypatch.setattr(fake, "recognize_inputs", nothing_seen)
     draw(window.canvas, [[(0.5, 0.5)]])                        # a single dot
     qtbot.mouseClick(window.recognizeButton, Qt.LeftButton)
     assert window.digitLabel.text() == "" and "写大一些" in window.verdictLabel.text()

@@ -6,6 +6,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from cnn_numpy.data.strokes import draw_strokes
+from cnn_numpy.nn.convnet import SimpleConvNet
+from cnn_numpy.recognition.recognizer import Recognizer
 
 pytestmark = pytest.mark.needs_weights
 
@@ -48,3 +50,8 @@ def test_a_clear_digit_is_a_digit(recognizer):
     one = [np.array([[120, 70], [150, 40], [150, 240]], np.float32)]
     result = recognizer.recognize_images([draw_strokes(one, 16)])[0]
     assert (result.digit, result.verdict) == (1, "digit")
+
+
+def test_an_empty_batch_gives_empty_recognitions():
+    recs = Recognizer(SimpleConvNet(seed=0)).recognize_inputs([])
+    assert len(recs) == 0 and recs.probs.shape == (0, 10) and recs.verdicts.shape == (0,)

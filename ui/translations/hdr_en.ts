@@ -179,6 +179,10 @@
         <source>7 · 训练过程</source>
         <translation>7 · Training history</translation>
     </message>
+    <message>
+        <source>在主窗口打开一张写有数字的图片，这里就会显示网络怎样看其中的一个数字。</source>
+        <translation>Open a picture with digits in the main window, and this view shows how the network sees one of them.</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -211,10 +215,6 @@ or
 Until then you can draw, but not recognise.</translation>
     </message>
     <message>
-        <source>在这里用鼠标写一个数字</source>
-        <translation>Write a digit here with the mouse</translation>
-    </message>
-    <message>
         <source>没有加载网络权重：可以写字，但不能识别。</source>
         <translation>No network weights loaded: you can draw, but not recognise.</translation>
     </message>
@@ -237,10 +237,6 @@ Until then you can draw, but not recognise.</translation>
     <message>
         <source>100 次随机抽取的准确率：{percent:.0f}%</source>
         <translation>Accuracy on 100 random draws: {percent:.0f}%</translation>
-    </message>
-    <message>
-        <source>用鼠标在黑色画板上写一个数字（0–9），然后点击「识别」或按 Enter。</source>
-        <translation>Write a digit (0–9) on the black canvas with the mouse, then click “Recognise” or press Enter.</translation>
     </message>
     <message>
         <source>点击「抽取」从 MNIST 测试集随机取一张图片，再点击「识别」。</source>
@@ -300,7 +296,7 @@ or set the environment variable HDR_DATA_DIR (or the option --data-dir) to a fol
     </message>
     <message>
         <source>这不像一个数字（最像 {digit}，{percent:.0f}%）</source>
-        <translation>This doesn&apos;t look like a digit (closest: {digit}, {percent:.0f}%)</translation>
+        <translation>This doesn't look like a digit (closest: {digit}, {percent:.0f}%)</translation>
     </message>
     <message>
         <source>不太确定：也可能是 {digit}</source>
@@ -327,10 +323,6 @@ or set the environment variable HDR_DATA_DIR (or the option --data-dir) to a fol
     <message>
         <source>模式：</source>
         <translation>Mode:</translation>
-    </message>
-    <message>
-        <source>选择数字的来源：自己用鼠标写，或从 MNIST 测试集随机抽取</source>
-        <translation>Where the digit comes from: your own mouse handwriting, or a random MNIST test image</translation>
     </message>
     <message>
         <source>鼠标手写输入</source>
@@ -371,10 +363,6 @@ or set the environment variable HDR_DATA_DIR (or the option --data-dir) to a fol
     <message>
         <source>撤销</source>
         <translation>Undo</translation>
-    </message>
-    <message>
-        <source>让网络识别这个数字（Enter）</source>
-        <translation>Let the network recognise this digit (Enter)</translation>
     </message>
     <message>
         <source>识别</source>
@@ -439,6 +427,247 @@ or set the environment variable HDR_DATA_DIR (or the option --data-dir) to a fol
     <message>
         <source>看网络内部…</source>
         <translation>Look inside…</translation>
+    </message>
+    <message>
+        <source>在这里用鼠标写一个数字，或者一串数字</source>
+        <translation>Write a digit here with the mouse, or a whole number</translation>
+    </message>
+    <message>
+        <source>点击「打开图片…」(Ctrl+O)，把图片拖到这里，或按 Ctrl+V 粘贴。
+白纸黑字的照片、扫描件和黑底白字的图片都可以。</source>
+        <translation>Click “Open picture…” (Ctrl+O), drop a picture here, or paste one with Ctrl+V.
+Photos and scans of dark ink on paper work, and so do white digits on black.</translation>
+    </message>
+    <message>
+        <source>打开图片</source>
+        <translation>Open picture</translation>
+    </message>
+    <message>
+        <source>图片</source>
+        <translation>Pictures</translation>
+    </message>
+    <message>
+        <source>所有文件</source>
+        <translation>All files</translation>
+    </message>
+    <message>
+        <source>正在读取图片……</source>
+        <translation>Reading the picture…</translation>
+    </message>
+    <message>
+        <source>剪贴板里没有图片。</source>
+        <translation>There is no picture on the clipboard.</translation>
+    </message>
+    <message>
+        <source>保存标注图</source>
+        <translation>Save annotated picture</translation>
+    </message>
+    <message>
+        <source>已保存：{name}</source>
+        <translation>Saved: {name}</translation>
+    </message>
+    <message>
+        <source>无法保存到 {name}：请换一个文件夹或文件名。</source>
+        <translation>Cannot save to {name}: choose another folder or file name.</translation>
+    </message>
+    <message>
+        <source>打开一张写有数字的图片：每个数字会被框出并标上识别结果。</source>
+        <translation>Open a picture with digits: each digit is boxed and labelled with what was read.</translation>
+    </message>
+    <message>
+        <source>用鼠标在黑色画板上写一个数字（0–9）或一串数字，然后点击「识别」或按 Enter。</source>
+        <translation>Write a digit (0–9) or a number on the black canvas with the mouse, then click “Recognise” or press Enter.</translation>
+    </message>
+    <message>
+        <source>无法读取这张图片：{error}</source>
+        <translation>Cannot read this picture: {error}</translation>
+    </message>
+    <message>
+        <source>请先打开一张图片（Ctrl+O）。</source>
+        <translation>Open a picture first (Ctrl+O).</translation>
+    </message>
+    <message>
+        <source>图片里没有找到数字。</source>
+        <translation>No digits were found in the picture.</translation>
+    </message>
+    <message>
+        <source>共 {count} 块 · 第 {k} 块：{digit}（置信度 {percent:.1f}%）</source>
+        <translation>{count} pieces · piece {k}: {digit} (confidence {percent:.1f}%)</translation>
+    </message>
+    <message>
+        <source>有 {n} 块不像数字（灰色虚线框），没有算进数字里。</source>
+        <translation>{n} piece(s) do not look like digits (grey dashed boxes) and are left out of the number.</translation>
+    </message>
+    <message>
+        <source>笔迹块太多，只读了前 {n} 块。</source>
+        <translation>Too many marks: only the first {n} pieces were read.</translation>
+    </message>
+    <message>
+        <source>选择数字的来源：自己用鼠标写，从 MNIST 测试集随机抽取，或打开一张图片</source>
+        <translation>Where the digits come from: your mouse, a random MNIST test image, or a picture</translation>
+    </message>
+    <message>
+        <source>打开的图片：每个数字框上红框、标上绿色的数字</source>
+        <translation>The opened picture: each digit in a red box with the digit read in green</translation>
+    </message>
+    <message>
+        <source>打开一张写有数字的图片或照片（Ctrl+O；也可以把图片拖进窗口，或按 Ctrl+V 粘贴）</source>
+        <translation>Open a picture or photo of digits (Ctrl+O; or drop a picture on the window, or paste one with Ctrl+V)</translation>
+    </message>
+    <message>
+        <source>打开图片…</source>
+        <translation>Open picture…</translation>
+    </message>
+    <message>
+        <source>把框好、标好的图片另存为 PNG（Ctrl+S）</source>
+        <translation>Save the picture with its boxes and labels as a PNG (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>保存标注图…</source>
+        <translation>Save annotated…</translation>
+    </message>
+    <message>
+        <source>让网络识别这个数字或这串数字（Enter）</source>
+        <translation>Let the network read this digit or number (Enter)</translation>
+    </message>
+    <message>
+        <source>上一个数字</source>
+        <translation>Previous digit</translation>
+    </message>
+    <message>
+        <source>‹</source>
+        <translation>‹</translation>
+    </message>
+    <message>
+        <source>下一个数字</source>
+        <translation>Next digit</translation>
+    </message>
+    <message>
+        <source>›</source>
+        <translation>›</translation>
+    </message>
+    <message>
+        <source>我的手写</source>
+        <translation>My handwriting</translation>
+    </message>
+    <message>
+        <source>认错了？点真正的数字（或按 Ctrl+数字键），这个样本就存进「我的样本」</source>
+        <translation>Wrong answer? Click the right digit (or press Ctrl+digit) and the sample is kept in “My samples”</translation>
+    </message>
+    <message>
+        <source>其实是…</source>
+        <translation>Actually it's…</translation>
+    </message>
+    <message>
+        <source>用「我的样本」微调网络，几秒钟；结果存为我的权重，随附的权重不变</source>
+        <translation>Fine-tune the network on my samples in a few seconds; the result is saved as my weights, the shipped weights stay as they are</translation>
+    </message>
+    <message>
+        <source>用我的样本学习</source>
+        <translation>Learn my samples</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>勾选：用我的权重识别；不勾：用随附的权重</source>
+        <translation>Checked: recognise with my weights; unchecked: with the shipped weights</translation>
+    </message>
+    <message>
+        <source>使用我的权重</source>
+        <translation>Use my weights</translation>
+    </message>
+    <message>
+        <source>更多…</source>
+        <translation>More…</translation>
+    </message>
+</context>
+<context>
+    <name>PersonalHandwriting</name>
+    <message>
+        <source>导出我的样本…</source>
+        <translation>Export my samples…</translation>
+    </message>
+    <message>
+        <source>导入样本…</source>
+        <translation>Import samples…</translation>
+    </message>
+    <message>
+        <source>打开样本文件夹</source>
+        <translation>Open the samples folder</translation>
+    </message>
+    <message>
+        <source>删除我的权重（样本保留）</source>
+        <translation>Delete my weights (samples stay)</translation>
+    </message>
+    <message>
+        <source>先写一个数字并识别，再告诉我它其实是几。</source>
+        <translation>Write a digit and recognise it first, then tell me what it really is.</translation>
+    </message>
+    <message>
+        <source>已存为数字 {digit} 的样本（我的样本：{count}）。</source>
+        <translation>Kept as a sample of {digit} (my samples: {count}).</translation>
+    </message>
+    <message>
+        <source>还没有样本：识别后点「其实是…」里正确的数字，样本就会存下来。</source>
+        <translation>No samples yet: after an answer, click the right digit under “Actually it's…” to keep one.</translation>
+    </message>
+    <message>
+        <source>正在学习我的样本……</source>
+        <translation>Learning my samples…</translation>
+    </message>
+    <message>
+        <source>导出到哪个（空）文件夹？</source>
+        <translation>Export to which (empty) folder?</translation>
+    </message>
+    <message>
+        <source>已导出 {n} 个样本到 {folder}。</source>
+        <translation>Exported {n} samples to {folder}.</translation>
+    </message>
+    <message>
+        <source>选择一个样本文件夹（子文件夹 0–9）</source>
+        <translation>Choose a samples folder (sub-folders 0–9)</translation>
+    </message>
+    <message>
+        <source>已导入 {n} 个新样本（来自 {folder}）。</source>
+        <translation>Imported {n} new samples from {folder}.</translation>
+    </message>
+    <message>
+        <source>已删除我的权重，现在用随附的权重。样本还在。</source>
+        <translation>My weights are deleted; the shipped weights are used now. The samples are kept.</translation>
+    </message>
+    <message>
+        <source>这个答案其实是 {digit}：存为样本（Ctrl+{digit}）</source>
+        <translation>This answer is really {digit}: keep it as a sample (Ctrl+{digit})</translation>
+    </message>
+    <message>
+        <source>学好了：用了 {n} 个样本，{s} 秒。现在用我的权重识别。</source>
+        <translation>Learned from {n} samples in {s} s. Recognising with my weights now.</translation>
+    </message>
+    <message>
+        <source>已取消学习：什么都没有写，原来的权重照常使用。</source>
+        <translation>Learning cancelled: nothing was written, and the weights in use stay as they were.</translation>
+    </message>
+    <message>
+        <source>我的权重是从另一版随附权重学来的，现在不用它；点「用我的样本学习」重新学一次即可。</source>
+        <translation>My weights were learned from other shipped weights, so they are not used; click “Learn my samples” to learn again.</translation>
+    </message>
+    <message>
+        <source>我的权重无法读取（{error}），现在用随附的权重。</source>
+        <translation>My weights cannot be read ({error}); the shipped weights are used.</translation>
+    </message>
+    <message>
+        <source>现在用我的权重识别。</source>
+        <translation>Recognising with my weights now.</translation>
+    </message>
+    <message>
+        <source>现在用随附的权重识别。</source>
+        <translation>Recognising with the shipped weights now.</translation>
+    </message>
+    <message>
+        <source>我的样本：{count}</source>
+        <translation>My samples: {count}</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,86 @@
+"""Speed of reading numbers (``cnn_numpy.recognition.numbers.read_number``), against issue 14's targets.
+
+    python -m bench.numbers_speed [--runs 20] [--weights P]
+
+Draws, from the digit templates of bench/predict_throughput.py (no data needed), with the
+development set's renderers (cnn_numpy/evaluation/number_sets.py):
+    canvas_8_digits   an 8-digit number on the app's canvas (280 px tall, no digits touching), read
+                      as the app reads it (target: 30 ms)
+    photo_12mp        a 4000x3000 photo of a 6-digit number on paper, saved as JPEG; the time covers
+                      opening the file (cnn_numpy.data.image_files.open_image) and reading it
+                      (target: 1.5 s)
+and prints, one per line, ``name_median: T ms`` and ``name_max: T ms`` over --runs runs (the photo:
+a quarter as many), then the 1-minute load average, which says how busy the machine was.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+import cnn_numpy  # noqa: F401  (first: one BLAS thread unless the environment says otherwise)
+from bench.predict_throughput import TEMPLATES
+from cnn_numpy.data.image_files import open_image
+from cnn_numpy.evaluation.number_sets import canvas_number, paper_number
+from cnn_numpy.recognition.numbers import read_number
+from cnn_numpy.recognition.recognizer import Recognizer
+
+CANVAS_DIGITS = "20261948"
+PHOTO_DIGITS = "731084"
+PHOTO_SIZE = (4000, 3000)
+
+
+def strokes_of(text: str) -> list[list[np.ndarray]]:
+    """The templates of the digits of ``text`` (unit square, y downward)."""
+    return [[s.astype(np.float32) for s in TEMPLATES[int(c)]] for c in text]
+
+
+def timed(action: Callable[[], object], runs: int) -> list[float]:
+    """Seconds taken by each of ``runs`` calls of ``action`` (after one warm-up call)."""
+    action()
+    seconds = []
+    for _ in range(runs):
+        begin = time.perf_counter()
+        action()
+        seconds.append(time.perf_counter() - begin)
+    return seconds
+
+
+def report(name: str, seconds: list[float]) -> None:
+    print(f"{name}_median: {1000 * statistics.median(seconds):.1f} ms")
+    print(f"{name}_max: {1000 * max(seconds):.1f} ms")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--weights", type=Path, default=None)
+    args = parser.parse_args()
+    recognizer = Recognizer.from_weights(args.weights)
+    rng = np.random.default_rng(0)
+    touching = 1
+    while touching:                               # the first draw with no touching digits
+        canvas, touching = canvas_number(strokes_of(CANVAS_DIGITS), 0.8, rng)
+    text = read_number(recognizer, canvas).text
+    print(f"canvas: {canvas.width}x{canvas.height}, {CANVAS_DIGITS} read as {text or '(nothing)'}")
+    report("canvas_8_digits", timed(lambda: read_number(recognizer, canvas), args.runs))
+    photo, _ = paper_number(strokes_of(PHOTO_DIGITS), 0.8, rng, PHOTO_SIZE)
+    with tempfile.TemporaryDirectory(prefix="numbers_bench_") as tmp:
+        path = Path(tmp) / "photo.jpg"
+        photo.convert("RGB").save(path, quality=90)
+        text = read_number(recognizer, open_image(path)).text
+        print(f"photo: {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} JPEG, {PHOTO_DIGITS} read as {text or '(nothing)'}")
+        report("photo_12mp", timed(lambda: read_number(recognizer, open_image(path)), max(1, args.runs // 4)))
+    print(f"load_average: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

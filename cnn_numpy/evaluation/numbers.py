@@ -1,0 +1,77 @@
+"""How well numbers are read: exact-read rates and digit-level error kinds on the development numbers.
+
+Each sample's text read (digits whose verdict is "digit" or "unsure") is aligned with the true
+text by edit distance; the alignment counts extra pieces (insertions), missing pieces
+(deletions) and wrong digits (substitutions).
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from ..recognition.numbers import read_number
+from ..recognition.recognizer import Recognizer
+from .number_sets import NumberSample
+
+
+@dataclass(frozen=True)
+class NumberScores:
+    numbers: int
+    exact: float          # share of numbers read exactly
+    touching: int         # numbers with at least one pair of touching digits
+    exact_touching: float  # share of those read exactly
+    exact_apart: float    # share of the others read exactly
+    digits: int           # true digits in all numbers
+    extra: int            # pieces read that are not there
+    missing: int          # digits not read
+    wrong: int            # digits read as another digit
+    ms_per_number: float  # mean time of read_number
+
+    def to_dict(self) -> dict:
+        return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(self).items()}
+
+
+def error_kinds(read: str, truth: str) -> tuple[int, int, int]:
+    """(extra, missing, wrong) of the cheapest alignment of ``read`` with ``truth`` (edit distance,
+    substitutions preferred to an insertion plus a deletion at equal cost)."""
+    n, m = len(read), len(truth)
+    cost = np.zeros((n + 1, m + 1), np.int64)
+    cost[:, 0], cost[0, :] = np.arange(n + 1), np.arange(m + 1)
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            cost[i, j] = min(cost[i - 1, j] + 1, cost[i, j - 1] + 1, cost[i - 1, j - 1] + (read[i - 1] != truth[j - 1]))
+    extra = missing = wrong = 0
+    i, j = n, m
+    while i or j:
+        if i and j and cost[i, j] == cost[i - 1, j - 1] + (read[i - 1] != truth[j - 1]):
+            wrong += read[i - 1] != truth[j - 1]
+            i, j = i - 1, j - 1
+        elif i and cost[i, j] == cost[i - 1, j] + 1:
+            extra, i = extra + 1, i - 1
+        else:
+            missing, j = missing + 1, j - 1
+    return extra, missing, wrong
+
+
+def score_numbers(recognizer: Recognizer, samples: list[NumberSample], split: str = "network",
+                  on_sample: Callable[[], None] | None = None) -> NumberScores:
+    """Read every sample and score the readings."""
+    exact, kinds, seconds = np.zeros(len(samples), bool), np.zeros(3, np.int64), 0.0
+    for i, sample in enumerate(samples):
+        begin = time.perf_counter()
+        text = read_number(recognizer, sample.image, split).text
+        seconds += time.perf_counter() - begin
+        exact[i] = text == sample.text
+        kinds += error_kinds(text, sample.text)
+        if on_sample:
+            on_sample()
+    touching = np.array([s.touching > 0 for s in samples], bool)
+
+    def share(which: np.ndarray) -> float:
+        return float(exact[which].mean()) if which.any() else 0.0
+    return NumberScores(len(samples), share(np.ones(len(samples), bool)), int(touching.sum()), share(touching),
+                        share(~touching), sum(len(s.text) for s in samples), int(kinds[0]), int(kinds[1]),
+                        int(kinds[2]), 1000 * seconds / max(1, len(samples)))

@@ -1,0 +1,155 @@
+"""Read a number: every digit of a picture (the canvas, a photo of paper), boxed, left to right.
+
+picture -> ink map (paper.py) -> pieces (segment.py) -> each piece preprocessed as one digit ->
+one network pass for all pieces and all candidate cuts of wide pieces -> the readings. A wide
+piece is split where the network reads both halves more confidently than the whole (the
+geometric mean of the halves' confidences beats the whole's by SPLIT_MARGIN); the alternatives
+are measured by ``python main.py evaluate-numbers`` (README, "Numbers").
+
+A picture holding one piece is read exactly as :meth:`Recognizer.recognize_images` reads it
+(same input, same probabilities) and never cut, so reading numbers never changes a single digit's
+answer (two touching digits alone on a picture are read as one piece).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from ..data.image_files import ImageFileError, open_image
+from .paper import InkMap, ink_map, upright
+from .preprocess import normalize, preprocess
+from .recognizer import Recognitions, Recognizer
+from .segment import Piece, cut_candidates, merge_candidates, piece_ink, segment
+
+SPLIT_MARGIN = 0.1       # a split must beat the whole piece's confidence by this much
+NOT_DIGIT_HALF = 0.5     # a half read as not a digit counts with this share of its confidence
+MERGE_MARGIN = 0.0       # a merge must beat its two pieces' geometric mean score by this much
+SPLIT_ROUNDS = 2         # halves may be split again this many times minus one (three touching digits)
+SPLITS = ("network", "projection", "none")   # how wide pieces are cut (evaluation compares them)
+
+
+@dataclass(frozen=True)
+class DigitReading:
+    """One piece of the picture and what the network made of it."""
+    digit: int                      # best guess 0-9
+    confidence: float               # calibrated probability of digit
+    verdict: str                    # "digit", "unsure" or "not_digit"
+    runner_up: int
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in the original image's pixels (x1, y1 exclusive)
+    input_image: np.ndarray         # (28, 28) float32, what the network saw
+
+
+@dataclass(frozen=True)
+class NumberReading:
+    """Every piece of a picture, left to right."""
+    digits: tuple[DigitReading, ...]   # every piece, left to right, not_digit pieces included
+    capped: bool                       # more pieces than MAX_PIECES were found; the rest were ignored
+
+    @property
+    def text(self) -> str:
+        """The digits whose verdict is "digit" or "unsure", left to right ("" if none)."""
+        return "".join(str(d.digit) for d in self.digits if d.verdict in ("digit", "unsure"))
+
+
+def read_number(recognizer: Recognizer, image: Image.Image, split: str = "network") -> NumberReading:
+    """Every digit of ``image`` (any size and mode), left to right. ``split`` chooses how pieces
+    are merged and cut: "network" (the default: the merges and cuts the network reads better than
+    the pieces as they are), "projection" (a wide piece always cut straight at its lowest column
+    count, no merges) or "none"."""
+    image = upright(image)
+    inks = ink_map(image)
+    seg = segment(inks.ink)
+    if not seg.pieces:
+        return NumberReading((), seg.capped)
+
+    def inputs_of(pieces: list[Piece]) -> list[np.ndarray | None]:
+        return [normalize(piece_ink(inks.ink, seg, p)) for p in pieces]
+    if len(seg.pieces) == 1:        # one piece: read as recognize_images reads the picture, never cut
+        whole = preprocess(image)
+        recs = recognizer.recognize_inputs([whole] if whole is not None else inputs_of(list(seg.pieces)))
+        return NumberReading((_reading(recs, 0, seg.pieces[0], inks),), seg.capped)
+    wholes = inputs_of(list(seg.pieces))
+    merges = merge_candidates(seg) if split == "network" else []
+    cuts = [cut_candidates(seg, p, split) if split != "none" else [] for p in seg.pieces]
+    halves = [half for options in cuts for pair in options for half in pair]
+    recs = recognizer.recognize_inputs(wholes + inputs_of([m for _, m in merges]) + inputs_of(halves))
+    n, score = len(seg.pieces), _scores(recs)
+    merged: dict[int, int] = {}                   # first piece of a merged pair -> index of the merge
+    for j, (i, _) in enumerate(merges):
+        if i - 1 not in merged and score[n + j] > np.sqrt(score[i] * score[i + 1]) + MERGE_MARGIN:
+            merged[i] = j
+    # Items: a piece, the batch that read it, its index there, whether it may still be cut.
+    items: list[tuple[Piece, Recognitions, int, bool]] = []
+    at = n + len(merges)
+    for i, (piece, options) in enumerate(zip(seg.pieces, cuts)):
+        if i in merged:
+            items.append((merges[merged[i]][1], recs, n + merged[i], False))
+        elif i - 1 not in merged:
+            items += _split(piece, options, recs, i, recs, at, split)
+        at += 2 * len(options)
+    for _ in range(SPLIT_ROUNDS - 1):             # halves cut again (three touching digits)
+        cuts = [cut_candidates(seg, piece, split) if open_ else [] for piece, _, _, open_ in items]
+        if not any(cuts):
+            break
+        halves = [half for options in cuts for pair in options for half in pair]
+        now, at, done = recognizer.recognize_inputs(inputs_of(halves)), 0, []
+        for (piece, recs, index, _), options in zip(items, cuts):
+            done += _split(piece, options, recs, index, now, at, split)
+            at += 2 * len(options)
+        items = done
+    return NumberReading(tuple(_reading(recs, index, piece, inks) for piece, recs, index, _ in items), seg.capped)
+
+
+def read_number_file(recognizer: Recognizer, path: Path) -> NumberReading:
+    """The number in an image file; ImageFileError (naming the file) when it cannot be used."""
+    image = open_image(path)
+    try:
+        return read_number(recognizer, image)
+    except ValueError as e:          # e.g. a colour mode Pillow cannot convert to grey (LAB)
+        raise ImageFileError(path, f"unsupported image mode {image.mode} ({e})") from None
+    except MemoryError:
+        raise ImageFileError(path, f"not enough memory to process a {image.width}x{image.height} image") from None
+
+
+def _scores(recs: Recognitions) -> np.ndarray:
+    """(N,) confidence of every reading, that of a not-a-digit verdict weighted by NOT_DIGIT_HALF."""
+    return np.where(recs.verdicts == "not_digit", NOT_DIGIT_HALF, 1.0) * recs.confidence
+
+
+def _split(piece: Piece, options: list[tuple[Piece, Piece]], whole: Recognitions, index: int,
+           halves: Recognitions, first: int, split: str) -> list[tuple[Piece, Recognitions, int, bool]]:
+    """The piece read at ``whole[index]``, or the two halves of its best cut (``options``, read at
+    ``halves[first:first + 2 * len(options)]``) if the network reads them better: their geometric
+    mean score beats the whole's score by SPLIT_MARGIN. "projection" always takes the one cut offered."""
+    if not options:
+        return [(piece, whole, index, False)]
+    if split == "projection":
+        best = 0
+    else:
+        score = _scores(halves)[first:first + 2 * len(options)]
+        pairs = np.sqrt(score[::2] * score[1::2])
+        best = int(pairs.argmax())
+        if pairs[best] <= _scores(whole)[index] + SPLIT_MARGIN:
+            return [(piece, whole, index, False)]
+    left, right = options[best]
+    return [(left, halves, first + 2 * best, True), (right, halves, first + 2 * best + 1, True)]
+
+
+def _reading(recs: Recognitions, i: int, piece: Piece, inks: InkMap) -> DigitReading:
+    rec = recs[i]
+    verdict = rec.verdict if rec.verdict != "blank" else "not_digit"
+    return DigitReading(rec.digit if rec.digit is not None else 0, rec.confidence, verdict,
+                        rec.runner_up if rec.runner_up is not None else 0, original_box(piece.box, inks),
+                        rec.input_image)
+
+
+def original_box(box: tuple[int, int, int, int], inks: InkMap) -> tuple[int, int, int, int]:
+    """A box in ink-map pixels -> the same box in the picture's pixels (covering it, clipped)."""
+    sx, sy = inks.scale
+    w, h = inks.size
+    return (min(w - 1, int(box[0] * sx)), min(h - 1, int(box[1] * sy)),
+            max(1, min(w, int(np.ceil(box[2] * sx)))), max(1, min(h, int(np.ceil(box[3] * sy)))))
+

@@ -1,0 +1,284 @@
+"""An ink map -> the pieces of ink that are one digit each, left to right (geometry only, no network).
+
+    1. components   8-connected components of the ink (> 0): runs of ink per row, runs of adjacent
+                    rows that touch joined by union-find in NumPy (:func:`components`), so the cost
+                    follows the number of runs, not the pixel count.
+    2. merge        components overlapping in x by at least MERGE_OVERLAP of the narrower one are one
+                    digit (a 5's flag, a 4 or 7 in two strokes, a crossed 7, a broken stroke, a 3 in
+                    two arcs) when they are at most MERGE_GAP_Y of the taller one's height apart.
+    3. specks       pieces smaller than SPECK line heights both ways are dropped.
+    3b. partial     a short piece near a neighbour may belong to it: :func:`merge_candidates` offers
+                    the two as one, the caller lets the network choose (see numbers.py).
+    4. order        left to right by the left edge; past MAX_PIECES the rest is ignored and ``capped`` set.
+                    A texture (more than MAX_COMPONENTS components, or ink over MAX_INK_SHARE of the
+                    picture) gives no pieces, ``capped`` set: it is not writing.
+    5. cuts         a piece wider than SPLIT_ASPECT of the line height may be touching digits:
+                    :func:`cut_candidates` offers its components in two groups and seams crossing
+                    the least ink from the minima of its column profile; the caller lets the
+                    network choose (see numbers.py).
+The line height is the median height of the tall pieces. Every threshold was chosen on the numbers
+development set (cnn_numpy/evaluation/number_sets.py: pendigits test writers and UNIPEN dev writers).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+MAX_PIECES = 32          # pieces reported; more are ignored and the reading says so
+MAX_COMPONENTS = 4096    # more components than this is a texture or noise: no pieces, capped
+MAX_INK_SHARE = 0.5      # so is ink covering more than this share of the picture
+MERGE_OVERLAP = 0.5      # x overlap (fraction of the narrower) that makes two components one digit
+MERGE_GAP_Y = 0.5        # ... and at most this share of the taller one's height apart vertically
+MERGE_HEIGHT = 1.6       # merge candidates (below) are not taller than this many line heights
+PARTIAL = 0.6            # pieces shorter than this many line heights may be part of a neighbour
+MERGE_GAP = 0.3          # ... if at most this many line heights away from it
+SPECK = 0.12             # pieces below this fraction of the line height, both ways, are specks
+SPLIT_ASPECT = 0.85      # pieces wider than this many line heights are offered cuts
+CUT_RANGE = (0.2, 0.8)   # cuts are looked for in this part of the piece's width
+CUTS = 4                 # candidate seams per piece from the minima of the column ink count
+EVEN_CUTS = 5            # ... and from as many evenly spaced columns
+DRIFT = 0.01             # cost of a seam's step away from its start column (per pixel and row)
+
+
+@dataclass(frozen=True, eq=False)
+class Piece:
+    """Ink of one (supposed) digit: the components it is made of, within its box, optionally only
+    where ``keep`` is True (a part of touching digits)."""
+    box: tuple[int, int, int, int]       # x0, y0, x1, y1 in the ink map's pixels (exclusive ends)
+    parts: tuple[int, ...]               # component labels
+    keep: np.ndarray | None = None       # (y1 - y0, x1 - x0) bool over the box, None: all of it
+
+    @property
+    def width(self) -> int:
+        return self.box[2] - self.box[0]
+
+    @property
+    def height(self) -> int:
+        return self.box[3] - self.box[1]
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    labels: np.ndarray              # (H, W) int32 component label per pixel, -1 where no ink
+    pieces: tuple[Piece, ...]       # left to right
+    line_height: float              # median height of the tall pieces (px)
+    capped: bool                    # more than MAX_PIECES pieces were found, or a texture (see above)
+
+
+def runs(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(H, W) bool -> the row, first column and end column (exclusive) of every horizontal run of
+    True, in row-major order."""
+    h, w = binary.shape
+    padded = np.zeros((h, w + 2), np.int8)
+    padded[:, 1:-1] = binary
+    edges = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(edges == 1)
+    _, ends = np.nonzero(edges == -1)
+    return rows, starts, ends
+
+
+def union(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected components of the graph with nodes 0..n-1 and edges (a[k], b[k]) -> (n,) label per
+    node, the smallest node of its component. Roots hook onto the smaller root of each edge, then
+    pointer jumping flattens the trees; repeated until every edge joins equal labels."""
+    labels = np.arange(n)
+    while len(a):
+        la, lb = labels[a], labels[b]
+        if np.array_equal(la, lb):
+            break
+        low = np.minimum(la, lb)
+        np.minimum.at(labels, la, low)
+        np.minimum.at(labels, lb, low)
+        while True:
+            jumped = labels[labels]
+            if np.array_equal(jumped, labels):
+                break
+            labels = jumped
+    return labels
+
+
+def components(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """8-connected components of (H, W) bool -> (labels (H, W) int32 with -1 where False,
+    boxes (C, 4) int64 x0, y0, x1, y1 exclusive, areas (C,) int64)."""
+    h, w = binary.shape
+    rows, starts, ends = runs(binary)
+    stride = w + 2
+    start_keys, end_keys = rows * stride + starts, rows * stride + ends
+    # run j of the next row touches run i (8-connected) when start_j <= end_i and end_j >= start_i
+    first = np.searchsorted(end_keys, (rows + 1) * stride + starts, "left")
+    stop = np.searchsorted(start_keys, (rows + 1) * stride + ends, "right")
+    count = np.maximum(stop - first, 0)
+    a = np.repeat(np.arange(len(rows)), count)
+    b = first[a] + np.arange(len(a)) - np.repeat(np.cumsum(count) - count, count)
+    roots, run_label = np.unique(union(len(rows), a, b), return_inverse=True)
+    c = len(roots)
+    boxes = np.empty((c, 4), np.int64)
+    boxes[:, :2] = np.iinfo(np.int64).max
+    boxes[:, 2:] = -1
+    np.minimum.at(boxes[:, 0], run_label, starts)
+    np.minimum.at(boxes[:, 1], run_label, rows)
+    np.maximum.at(boxes[:, 2], run_label, ends)
+    np.maximum.at(boxes[:, 3], run_label, rows + 1)
+    areas = np.bincount(run_label, weights=ends - starts, minlength=c).astype(np.int64)
+    labels = np.full(h * w, -1, np.int32)
+    labels[np.flatnonzero(binary)] = np.repeat(run_label, ends - starts)
+    return labels.reshape(h, w), boxes, areas
+
+
+def line_height(heights: np.ndarray) -> float:
+    """Median height of the pieces at least half as tall as the tallest."""
+    return float(np.median(heights[heights >= heights.max() / 2])) if len(heights) else 0.0
+
+
+def segment(ink: np.ndarray) -> Segmentation:
+    """(H, W) ink map (> 0 is ink) -> the digit pieces, left to right (see the module's steps 1-4)."""
+    binary = ink > 0
+    labels, boxes, areas = components(binary)
+    if len(boxes) > MAX_COMPONENTS or binary.mean() > MAX_INK_SHARE:      # texture or noise, not writing
+        return Segmentation(labels, (), 0.0, True)
+    if not len(boxes):
+        return Segmentation(labels, (), 0.0, False)
+    groups = _merge(boxes)
+    merged = np.empty((groups.max() + 1, 4), np.int64)
+    merged[:, :2] = np.iinfo(np.int64).max
+    merged[:, 2:] = -1
+    for col, ufunc in ((0, np.minimum), (1, np.minimum), (2, np.maximum), (3, np.maximum)):
+        ufunc.at(merged[:, col], groups, boxes[:, col])
+    present = merged[:, 2] >= 0
+    sizes = merged[:, 2:] - merged[:, :2]
+    height = line_height(sizes[present, 1])
+    big = present & (sizes.max(axis=1) >= SPECK * height)
+    order = [g for g in np.argsort(merged[:, 0], kind="stable") if big[g]]
+    capped = len(order) > MAX_PIECES
+    pieces = tuple(Piece(tuple(int(v) for v in merged[g]), tuple(int(i) for i in np.flatnonzero(groups == g)))
+                   for g in order[:MAX_PIECES])
+    return Segmentation(labels, pieces, height, capped)
+
+
+def _merge(boxes: np.ndarray) -> np.ndarray:
+    """(C, 4) component boxes -> (C,) group per component: components overlapping in x by
+    MERGE_OVERLAP of the narrower one, at most MERGE_GAP_Y of the taller one's height apart."""
+    x0, y0, x1, y1 = boxes.T
+    order = np.argsort(x0, kind="stable")
+    a_list, b_list = [], []
+    # Pairs overlapping in x: for each component, the ones starting before it ends (sorted by x0).
+    ends = np.searchsorted(x0[order], x1[order], "left")
+    for i in range(len(order)):
+        others = order[i + 1:ends[i]]
+        if len(others):
+            me = order[i]
+            overlap = np.minimum(x1[me], x1[others]) - np.maximum(x0[me], x0[others])
+            narrower = np.minimum(x1[me] - x0[me], x1[others] - x0[others])
+            gap = np.maximum(y0[me], y0[others]) - np.minimum(y1[me], y1[others])
+            taller = np.maximum(y1[me] - y0[me], y1[others] - y0[others])
+            ok = others[(overlap >= MERGE_OVERLAP * narrower) & (gap <= MERGE_GAP_Y * taller)]
+            a_list.append(np.full(len(ok), me))
+            b_list.append(ok)
+    a = np.concatenate(a_list) if a_list else np.zeros(0, np.int64)
+    b = np.concatenate(b_list) if b_list else np.zeros(0, np.int64)
+    return np.unique(union(len(boxes), a, b), return_inverse=True)[1]
+
+
+def piece_mask(seg: Segmentation, piece: Piece) -> np.ndarray:
+    """(h, w) bool over the piece's box: its components' pixels (where it keeps them)."""
+    x0, y0, x1, y1 = piece.box
+    mask = np.isin(seg.labels[y0:y1, x0:x1], piece.parts)
+    return mask if piece.keep is None else mask & piece.keep
+
+
+def piece_ink(ink: np.ndarray, seg: Segmentation, piece: Piece) -> Image.Image:
+    """The piece's ink alone, cropped to its box, as an 'L' image (ink bright) for preprocessing."""
+    x0, y0, x1, y1 = piece.box
+    return Image.fromarray(np.where(piece_mask(seg, piece), ink[y0:y1, x0:x1], 0).astype(np.uint8), "L")
+
+
+def merge_candidates(seg: Segmentation) -> list[tuple[int, Piece]]:
+    """Neighbouring pieces i and i + 1 that may be one digit (a 5's flag beside its body, a 4 in
+    two strokes): one shorter than PARTIAL line heights, at most MERGE_GAP line heights apart, not
+    taller than MERGE_HEIGHT together -> (i, the two as one piece), for the network to judge."""
+    out = []
+    height = seg.line_height
+    for i, (a, b) in enumerate(zip(seg.pieces, seg.pieces[1:])):
+        box = (min(a.box[0], b.box[0]), min(a.box[1], b.box[1]), max(a.box[2], b.box[2]), max(a.box[3], b.box[3]))
+        if (b.box[0] - a.box[2] <= MERGE_GAP * height and min(a.height, b.height) < PARTIAL * height
+                and box[3] - box[1] <= MERGE_HEIGHT * height):
+            out.append((i, Piece(box, a.parts + b.parts)))
+    return out
+
+
+def cut_candidates(seg: Segmentation, piece: Piece, method: str = "network") -> list[tuple[Piece, Piece]]:
+    """A piece wider than SPLIT_ASPECT line heights -> (left, right) splits for the network to judge;
+    [] for a narrower piece. Candidates: the piece's components in two groups, left and right (when
+    it was merged from several), and seams (:func:`seams`) from the CUTS lowest minima of its
+    column ink count within CUT_RANGE of its width and from EVEN_CUTS columns evenly spread over
+    that range. ``method`` "projection": only the straight cut at the lowest minimum."""
+    if piece.width <= SPLIT_ASPECT * seg.line_height or piece.width < 4:
+        return []
+    mask = piece_mask(seg, piece)
+    keeps = []
+    x0, y0, x1, y1 = piece.box
+    labels = np.where(mask, seg.labels[y0:y1, x0:x1], -1)
+    parts = [p for p in piece.parts if (labels == p).any()]
+    if len(parts) > 1 and method == "network":
+        cols = np.arange(x1 - x0)
+        centres = [float(cols[(labels == p).any(axis=0)].mean()) for p in parts]
+        ordered = [parts[i] for i in np.argsort(centres, kind="stable")]
+        keeps += [np.isin(labels, ordered[:k]) for k in range(1, len(ordered))]
+    profile = mask.sum(axis=0).astype(np.float32)
+    lo, hi = max(1, int(CUT_RANGE[0] * piece.width)), min(piece.width - 1, int(CUT_RANGE[1] * piece.width) + 1)
+    inner = profile[lo:hi]
+    if len(inner):
+        left, right = np.r_[np.inf, inner[:-1]], np.r_[inner[1:], np.inf]
+        minima = np.flatnonzero((inner <= left) & (inner <= right))
+        starts = lo + minima[np.argsort(inner[minima], kind="stable")][:CUTS]
+        if method == "network":
+            starts = np.unique(np.r_[starts, np.linspace(lo, hi - 1, EVEN_CUTS).round().astype(int)])
+        if method == "projection":
+            paths = np.full((1, piece.height), starts[0])
+        else:
+            paths = np.unique(seams(mask, starts), axis=0)
+        keeps += list(np.arange(piece.width)[None, None, :] < paths[:, :, None])
+    out = []
+    for keep in keeps:
+        halves = [_sub_piece(piece, mask & keep), _sub_piece(piece, mask & ~keep)]
+        if halves[0] is not None and halves[1] is not None:
+            out.append((halves[0], halves[1]))
+    return out
+
+
+def seams(mask: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """(h, w) bool ink and K start columns -> (K, h) int: for each start, the top-to-bottom path
+    (one column per row, moving at most one column a row) crossing the least ink, drifting from
+    its start column at a cost of DRIFT per pixel and row (seam carving, one dynamic programme
+    for all K)."""
+    h, w = mask.shape
+    cost = mask.astype(np.float32)
+    drift = DRIFT * np.abs(np.arange(w)[None, :] - np.asarray(starts)[:, None]).astype(np.float32)
+    total = cost[0][None, :] + drift
+    moves = np.zeros((h, len(starts), w), np.int8)
+    padded = np.full((len(starts), w + 2), np.inf, np.float32)
+    left, middle, right = padded[:, :-2], padded[:, 1:-1], padded[:, 2:]
+    for y in range(1, h):
+        middle[:] = total
+        best = np.minimum(np.minimum(left, middle), right)
+        moves[y] = np.where(middle == best, 0, np.where(left == best, -1, 1))
+        total = best + cost[y][None, :] + drift
+    path = np.empty((len(starts), h), np.int64)
+    path[:, -1] = total.argmin(axis=1)
+    k = np.arange(len(starts))
+    for y in range(h - 1, 0, -1):
+        path[:, y - 1] = path[:, y] + moves[y, k, path[:, y]]
+    return path
+
+
+def _sub_piece(piece: Piece, keep: np.ndarray) -> Piece | None:
+    """The part of ``piece`` where ``keep`` (over its box) holds, its box shrunk to it; None if empty."""
+    rows, cols = np.flatnonzero(keep.any(axis=1)), np.flatnonzero(keep.any(axis=0))
+    if not len(rows):
+        return None
+    x0, y0 = piece.box[:2]
+    r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+    parts = tuple(sorted(set(piece.parts)))
+    return Piece((x0 + c0, y0 + r0, x0 + c1, y0 + r1), parts, keep[r0:r1, c0:c1])

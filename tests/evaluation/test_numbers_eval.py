@@ -1,0 +1,63 @@
+"""The numbers development set and evaluate-numbers: one writer per number, touching pairs counted,
+error kinds aligned, the command's table and JSON."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+import pytest
+from pen_files import LINE, RING, SEVEN, pendigits_text, write_unipen
+
+from cnn_numpy.data import pendigits
+from cnn_numpy.data.strokes import PenDigits
+from cnn_numpy.evaluation.number_sets import MEDIA, number_samples
+from cnn_numpy.evaluation.numbers import error_kinds
+from hdr_cli.commands import main
+
+
+@pytest.mark.parametrize("read,truth,kinds", [("2026", "2026", (0, 0, 0)), ("20726", "2026", (1, 0, 0)),
+                                              ("226", "2026", (0, 1, 0)), ("2027", "2026", (0, 0, 1)),
+                                              ("", "12", (0, 2, 0)), ("9", "", (1, 0, 0))])
+def test_error_kinds(read, truth, kinds):
+    assert error_kinds(read, truth) == kinds
+
+
+@pytest.mark.parametrize("medium", MEDIA)
+def test_numbers_are_by_one_writer_and_reproducible(medium):
+    shapes = [np.asarray(s, np.float32) for shape in (LINE, RING, SEVEN) for s in shape]
+    strokes = [[s * (1 + 0.1 * w)] for w in range(3) for s in shapes]
+    labels = np.array([1, 0, 7] * 3)
+    writers = np.repeat(["a", "b", "c"], 3)
+    digits = PenDigits(strokes, labels, writers)
+    first, again = number_samples(digits, 12, medium, seed=3), number_samples(digits, 12, medium, seed=3)
+    assert [s.text for s in first] == [s.text for s in again]
+    assert np.array_equal(np.asarray(first[0].image), np.asarray(again[0].image))
+    for sample in first:
+        assert 2 <= len(sample.text) <= 6 and set(sample.text) <= {"0", "1", "7"} and sample.touching >= 0
+        if medium == "canvas":
+            assert sample.image.mode == "L" and sample.image.height == 280
+        else:
+            assert sample.image.format == "JPEG" and sample.image.mode in ("L", "RGB")
+    assert {s.writer for s in first} == {"a", "b", "c"}
+
+
+def test_evaluate_numbers_command(tmp_path, monkeypatch, capsys, recognizer):
+    shapes, labels = [LINE, RING, SEVEN] * 4, [1, 0, 7] * 4
+    unipen = tmp_path / "unipen"
+    write_unipen(unipen / "strokes.npz", shapes, labels, ["w1"] * 6 + ["w2"] * 6)
+    folder = tmp_path / "pendigits"
+    folder.mkdir()
+    text = pendigits_text(shapes, labels, [1 + i % 2 for i in range(12)]).encode()
+    (folder / "pendigits-orig.tes").write_bytes(text)
+    monkeypatch.setitem(pendigits.PENDIGITS_FILES, "pendigits-orig.tes", hashlib.sha256(text).hexdigest())
+    argv = ["evaluate-numbers", "--unipen-dir", str(unipen), "--pendigits-dir", str(folder), "--count", "3"]
+    assert main(argv + ["--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    keys = {f"{k}_{m}" for k in ("dev", "pendigits") for m in MEDIA}
+    assert keys <= set(result) and result["split"] == "network"
+    for key in keys:
+        assert result[key]["numbers"] == 3 and 0 <= result[key]["exact"] <= 1
+    assert main(argv) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("writers_medium") and len(out) == 6 and out[-1].startswith("split: network")

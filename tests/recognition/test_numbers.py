@@ -1,0 +1,141 @@
+"""Reading numbers with the shipped weights: canvas and paper, one piece as one digit, bad input."""
+from __future__ import annotations
+
+import io
+import time
+
+import numpy as np
+import pytest
+from number_drawings import PEN, canvas, number_strokes
+from PIL import Image, ImageFilter
+
+from cnn_numpy.data.strokes import draw_strokes
+from cnn_numpy.recognition.numbers import NumberReading, read_number, read_number_file
+from cnn_numpy.recognition.paper import WORK_SIDE, ink_map
+from cnn_numpy.recognition.segment import MAX_PIECES
+
+pytestmark = pytest.mark.needs_weights
+
+
+def paper(shapes: list[str], scale: float = 1.0, gap: float = 0.35, colour: bool = False) -> Image.Image:
+    """The number in dark ink on paper lit from one side, with a shadow over a third, noise, blur and
+    JPEG re-encoding."""
+    strokes, width = number_strokes(shapes, gap)
+    ink = np.asarray(draw_strokes([s * scale for s in strokes], PEN * scale / 2, round(width * scale),
+                                  round(280 * scale)), np.float32) / 255
+    h, w = ink.shape
+    light = np.linspace(235, 150, w, dtype=np.float32)[None, :] * np.ones((h, 1), np.float32)
+    light[:, : w // 3] *= 0.6                                       # a shadow edge
+    pixels = light * (1 - 0.85 * ink) + np.random.default_rng(0).normal(0, 4, ink.shape)
+    image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "L").filter(ImageFilter.GaussianBlur(0.8))
+    if colour:
+        image = Image.merge("RGB", (image, image, image.point(lambda v: min(255, int(v * 1.1) + 10))))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=60)
+    return Image.open(io.BytesIO(buffer.getvalue()))
+
+
+def test_a_number_on_the_canvas(recognizer):
+    reading = read_number(recognizer, canvas(["1", "0", "7", "4"]))
+    assert reading.text == "1074" and not reading.capped
+    boxes = [d.box for d in reading.digits]
+    assert all(a[2] <= b[0] for a, b in zip(boxes, boxes[1:]))
+    assert all(d.input_image.shape == (28, 28) and d.input_image.dtype == np.float32 for d in reading.digits)
+
+
+def test_merged_strokes_read_as_their_digit(recognizer):
+    assert read_number(recognizer, canvas(["5 with a detached flag", "crossed 7", "broken 1"])).text == "571"
+
+
+@pytest.mark.parametrize("shapes", [["0", "0"], ["4", "7"], ["7", "0"]])
+def test_touching_digits_are_split(recognizer, shapes):
+    assert read_number(recognizer, canvas(["1"] + shapes, gap=[0.35, -0.02])).text == "1" + "".join(shapes)
+
+
+def test_touching_digits_alone_are_one_piece_read_as_one_digit(recognizer):
+    image = canvas(["0", "0"], gap=-0.02)
+    reading = read_number(recognizer, image)
+    assert len(reading.digits) == 1 and reading.digits[0].digit == recognizer.recognize_images([image])[0].digit
+
+
+def test_one_piece_reads_exactly_as_recognize_images(recognizer):
+    image = canvas(["7"])
+    reading, expected = read_number(recognizer, image), recognizer.recognize_images([image])[0]
+    assert len(reading.digits) == 1
+    digit = reading.digits[0]
+    assert np.array_equal(digit.input_image, expected.input_image)
+    assert (digit.digit, digit.confidence, digit.verdict, digit.runner_up) == \
+        (expected.digit, expected.confidence, expected.verdict, expected.runner_up)
+
+
+@pytest.mark.parametrize("fill", [0, 255])
+def test_blank_picture_reads_nothing(recognizer, fill):
+    reading = read_number(recognizer, Image.new("L", (300, 200), fill))
+    assert reading == NumberReading((), False) and reading.text == ""
+
+
+@pytest.mark.parametrize("colour", [False, True], ids=["grey", "colour"])
+def test_a_photo_of_paper_with_uneven_light_and_a_shadow(recognizer, colour):
+    reading = read_number(recognizer, paper(["7", "0", "1", "4"], colour=colour))
+    assert reading.text == "7014"
+
+
+def test_boxes_are_in_the_original_pixels_of_a_big_photo(recognizer):
+    small = paper(["1", "0"]).convert("L")
+    image = small.resize((small.width * 8, small.height * 8))     # read at the working resolution
+    assert max(image.size) > WORK_SIDE
+    reading, small_reading = read_number(recognizer, image), read_number(recognizer, small)
+    assert reading.text == small_reading.text == "10"
+    for big, little in zip(reading.digits, small_reading.digits):
+        assert np.allclose(big.box, np.array(little.box) * 8, atol=8 * 4)
+
+
+@pytest.mark.parametrize("levels,blur", [((90, 166), 1), ((0, 256), 0)], ids=["grey grain", "full noise"])
+def test_texture_alone_gives_no_digits(recognizer, levels, blur):
+    rng = np.random.default_rng(1)
+    texture = Image.fromarray(rng.integers(*levels, (600, 800)).astype(np.uint8), "L").filter(ImageFilter.BoxBlur(blur))
+    begin = time.perf_counter()
+    reading = read_number(recognizer, texture)
+    assert time.perf_counter() - begin < 2 and reading.digits == ()
+
+
+def test_a_page_of_marks_is_capped(recognizer):
+    strokes = [np.array([[20 + 14 * i, 40 + 60 * row], [24 + 14 * i, 80 + 60 * row]], np.float32)
+               for i in range(60) for row in range(4)]
+    reading = read_number(recognizer, draw_strokes(strokes, 4, 900, 300))
+    assert reading.capped and len(reading.digits) == MAX_PIECES
+
+
+def test_a_strip_of_one_by_forty_million_pixels(recognizer):
+    strip = Image.new("L", (40_000_000, 1), 255)
+    begin = time.perf_counter()
+    reading = read_number(recognizer, strip)
+    assert time.perf_counter() - begin < 5 and reading.digits == ()
+
+
+def test_a_transparent_png(recognizer, tmp_path):
+    ink = canvas(["1", "0"])
+    rgba = Image.new("RGBA", ink.size, (0, 0, 0, 0))
+    rgba.putalpha(ink)                                 # black ink, transparent background
+    rgba.save(tmp_path / "t.png")
+    assert read_number_file(recognizer, tmp_path / "t.png").text == "10"
+
+
+def test_an_exif_rotated_jpeg_is_read_upright(recognizer, tmp_path):
+    upright = paper(["1", "0", "7"]).convert("L")
+    stored = upright.transpose(Image.Transpose.ROTATE_90)         # the camera's sensor orientation
+    exif = Image.Exif()
+    exif[0x0112] = 6                                   # "rotate 90 clockwise to view"
+    stored.save(tmp_path / "photo.jpg", exif=exif, quality=90)
+    reading = read_number_file(recognizer, tmp_path / "photo.jpg")
+    assert reading.text == "107"
+    assert all(d.box[2] <= upright.width and d.box[3] <= upright.height for d in reading.digits)
+
+
+def test_a_twelve_megapixel_photo_is_quick(recognizer, tmp_path):
+    image = paper(["7", "0", "4"]).convert("L").resize((4000, 3000))
+    image.save(tmp_path / "big.jpg", quality=85)
+    begin = time.perf_counter()
+    reading = read_number_file(recognizer, tmp_path / "big.jpg")
+    assert time.perf_counter() - begin < 3 and reading.text == "704"
+    assert ink_map(image).ink.shape[1] == WORK_SIDE

@@ -1,0 +1,130 @@
+"""Segmentation of an ink map into digit pieces: components, merges, specks, order, cap and cuts (no network)."""
+from __future__ import annotations
+
+import time
+from collections import deque
+
+import numpy as np
+import pytest
+from number_drawings import canvas
+from PIL import Image, ImageDraw
+
+from cnn_numpy.recognition.segment import MAX_PIECES, components, cut_candidates, merge_candidates, segment
+
+
+def flood_labels(binary: np.ndarray) -> np.ndarray:
+    """Reference 8-connected labelling by breadth-first search, labels in order of first pixel."""
+    labels = np.full(binary.shape, -1)
+    count = 0
+    for y, x in zip(*np.nonzero(binary)):
+        if labels[y, x] >= 0:
+            continue
+        labels[y, x], todo = count, deque([(y, x)])
+        while todo:
+            cy, cx = todo.popleft()
+            for ny in range(max(0, cy - 1), min(binary.shape[0], cy + 2)):
+                for nx in range(max(0, cx - 1), min(binary.shape[1], cx + 2)):
+                    if binary[ny, nx] and labels[ny, nx] < 0:
+                        labels[ny, nx] = count
+                        todo.append((ny, nx))
+        count += 1
+    return labels
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_components_match_a_flood_fill(seed):
+    binary = np.random.default_rng(seed).random((40, 57)) < (0.3, 0.45, 0.55, 0.6)[seed]
+    labels, boxes, areas = components(binary)
+    expected = flood_labels(binary)
+    assert (labels >= 0).tolist() == binary.tolist()
+    # the same partition: a one-to-one map between the two labellings
+    pairs = np.unique(np.stack([labels[binary], expected[binary]]), axis=1)
+    assert len(np.unique(pairs[0])) == len(np.unique(pairs[1])) == pairs.shape[1] == len(boxes)
+    for c in range(len(boxes)):
+        ys, xs = np.nonzero(labels == c)
+        assert tuple(boxes[c]) == (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1) and areas[c] == len(ys)
+
+
+def test_components_of_a_big_image_are_quick():
+    image = Image.new("L", (1200, 900), 0)
+    draw = ImageDraw.Draw(image)
+    rng = np.random.default_rng(0)
+    for _ in range(400):                                  # a page of marks
+        x, y = rng.uniform(0, 1180), rng.uniform(0, 880)
+        draw.line((x, y, x + rng.uniform(-20, 20), y + 20), fill=255, width=3)
+    binary = np.asarray(image) > 0
+    begin = time.perf_counter()
+    labels, boxes, _ = components(binary)
+    assert time.perf_counter() - begin < 0.5
+    assert 100 < len(boxes) <= 400
+
+
+def pieces(image: Image.Image) -> list[tuple[int, int, int, int]]:
+    return [p.box for p in segment(np.asarray(image)).pieces]
+
+
+def test_two_separate_digits_left_to_right():
+    boxes = pieces(canvas(["1", "0"]))
+    assert len(boxes) == 2 and boxes[0][2] <= boxes[1][0]
+
+
+@pytest.mark.parametrize("shape", ["5 with a detached flag", "crossed 7", "broken 1", "4"])
+def test_pieces_of_one_digit_are_one_piece(shape):
+    assert len(pieces(canvas(["1", shape, "0"]))) == 3
+
+
+def test_order_is_left_to_right_whatever_the_stroke_order():
+    image = canvas(["0", "7", "1", "0"])
+    mirrored = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)   # stroke order reversed on the page
+    for boxes in (pieces(image), pieces(mirrored)):
+        assert [b[0] for b in boxes] == sorted(b[0] for b in boxes) and len(boxes) == 4
+
+
+@pytest.mark.parametrize("gap", [0.1, 0.45])
+def test_gaps_of_a_tenth_to_almost_half_a_digit_separate_digits(gap):
+    assert len(pieces(canvas(["7", "0", "1", "4"], gap))) == 4
+
+
+def test_specks_are_dropped():
+    image = canvas(["1", "0"])
+    ImageDraw.Draw(image).ellipse((5, 5, 8, 8), fill=255)
+    assert len(pieces(image)) == 2
+
+
+def test_touching_digits_are_one_piece_offered_cuts_between_them():
+    image = canvas(["0", "0"], gap=-0.02)
+    seg = segment(np.asarray(image))
+    assert len(seg.pieces) == 1
+    middle = (seg.pieces[0].box[0] + seg.pieces[0].box[2]) / 2
+    cuts = cut_candidates(seg, seg.pieces[0])
+    assert any(abs(left.box[2] - middle) < 0.1 * seg.line_height and abs(right.box[0] - middle) < 0.1 * seg.line_height
+               for left, right in cuts)
+
+
+def test_a_flag_beside_its_body_is_offered_as_one_piece():
+    image = Image.new("L", (400, 280), 0)
+    draw = ImageDraw.Draw(image)
+    draw.line((60, 60, 60, 220), fill=255, width=12)        # a 1
+    draw.arc((150, 120, 260, 220), -120, 140, fill=255, width=12)   # a 5's body, its stem crossing the bowl
+    draw.line((170, 60, 170, 170), fill=255, width=12)
+    draw.line((272, 60, 330, 60), fill=255, width=12)         # its flag, apart and to the right
+    seg = segment(np.asarray(image))
+    assert len(seg.pieces) == 3
+    body, flag = seg.pieces[1], seg.pieces[2]
+    assert any(i == 1 and merged.box[0] == body.box[0] and merged.box[2] == flag.box[2]
+               for i, merged in merge_candidates(seg))
+
+
+def test_hundreds_of_marks_are_capped():
+    image = Image.new("L", (2000, 300), 0)
+    draw = ImageDraw.Draw(image)
+    for i in range(200):
+        draw.line((10 + 10 * i, 100, 10 + 10 * i, 160), fill=255, width=4)
+    seg = segment(np.asarray(image))
+    assert seg.capped and len(seg.pieces) == MAX_PIECES
+    assert [p.box[0] for p in seg.pieces] == sorted(p.box[0] for p in seg.pieces)
+
+
+def test_no_ink_no_pieces():
+    seg = segment(np.zeros((50, 80), np.uint8))
+    assert seg.pieces == () and not seg.capped

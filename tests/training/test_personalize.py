@@ -1,0 +1,201 @@
+"""Personalising: personal weights learn the user's samples, load like any weights, record their base, and
+every failure (cancel, full disk, unwritable folder, bad samples, base = output) writes nothing."""
+from __future__ import annotations
+
+import errno
+import json
+import os
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from cnn_numpy import weights as weights_module
+from cnn_numpy.data.augment import AugmentConfig
+from cnn_numpy.data.mnist import load_mnist
+from cnn_numpy.data.samples import SamplesError, load_samples, save_sample
+from cnn_numpy.files import sha256_file
+from cnn_numpy.nn.convnet import ConvNetConfig, SimpleConvNet
+from cnn_numpy.paths import DEFAULT_WEIGHTS
+from cnn_numpy.recognition.recognizer import Recognizer
+from cnn_numpy.training.personalize import (
+    Cancelled,
+    PersonalizeConfig,
+    PersonalizeError,
+    _batch_plan,
+    _scale_back,
+    fine_tune,
+    personal_base_matches,
+    personalize,
+)
+from cnn_numpy.weights import export_int8, metadata_path, pending_metadata_path, read_metadata, save_weights
+
+SHAPES = {0: [(10, 6, 30, 34)], 1: [(20, 5, 20, 35)], 4: [(8, 20, 32, 20), (20, 5, 20, 35)], 7: [(8, 6, 32, 6),
+                                                                                               (32, 6, 14, 35)]}
+CALIBRATION = {"temperature": 1.5, "not_digit_below": 0.2, "unsure_below": 0.6, "margin": 0.0}
+QUICK = PersonalizeConfig(steps=4, batch_size=16)
+
+
+def shape(digit: int, wobble: int = 0) -> Image.Image:
+    """A 40x40 drawing of a few strokes per digit (0 is an ellipse), shifted by ``wobble`` px."""
+    im = Image.new("L", (40, 40), 0)
+    draw = ImageDraw.Draw(im)
+    for x0, y0, x1, y1 in SHAPES[digit]:
+        box = (x0 + wobble, y0, x1 + wobble, y1)
+        draw.ellipse(box, outline=255, width=3) if digit == 0 else draw.line(box, fill=255, width=3)
+    return im
+
+
+@pytest.fixture
+def base(tmp_path):
+    path = tmp_path / "base" / "w.npz"
+    save_weights(SimpleConvNet(ConvNetConfig(filter_num=4, hidden=16), seed=0), path, {"calibration": CALIBRATION})
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path):
+    for digit in SHAPES:
+        for wobble in (0, 2):
+            save_sample(tmp_path / "samples", digit, shape(digit, wobble))
+    return tmp_path / "samples"
+
+
+def nothing_written(out) -> bool:
+    return not out.exists() and not metadata_path(out).exists() and not pending_metadata_path(out).exists()
+
+
+@pytest.mark.parametrize("with_replay", [False, True])
+def test_personal_weights_learn_the_samples_and_load_like_any_weights(base, folder, tmp_path, with_replay):
+    inputs, labels = load_samples(folder)
+    replay = None
+    if with_replay:   # everyone else's digits: here the same shapes, as uint8 images
+        replay = ((inputs * 255).astype(np.uint8), labels)
+    out = tmp_path / "personal.npz"
+    before = Recognizer.from_weights(base).recognize_inputs(inputs).digits
+    config = PersonalizeConfig(steps=80, batch_size=16, lr=1e-2, anchor_no_replay=0.0,
+                               trained=("W1", "b1", "W2", "b2", "W3", "b3"), aug=AugmentConfig(rotation_deg=5))
+    meta = personalize(base, folder, out, config, replay=replay)
+    personal = Recognizer.from_weights(out)
+    after = personal.recognize_inputs(inputs).digits
+    assert (after == labels).mean() == 1.0 > (before == labels).mean()
+    record = meta["personal"]
+    assert record["base"] == "w.npz" and record["base_sha256"] == sha256_file(base)
+    assert record["samples"] == 8 and record["per_digit"] == [2, 2, 0, 0, 2, 0, 0, 2, 0, 0]
+    assert record["replay"].startswith("MNIST" if with_replay else "none")
+    assert personal.calibration.to_dict() == CALIBRATION
+    assert read_metadata(out)["personal"] == json.loads(json.dumps(record))
+
+
+def test_fine_tuning_leaves_the_base_network_and_file_alone(base, folder):
+    digest = sha256_file(base)
+    net, _ = weights_module.load_weights(base)
+    params = {k: v.copy() for k, v in net.params.items()}
+    inputs, labels = load_samples(folder)
+    tuned, kept = fine_tune(net, inputs, labels, PersonalizeConfig(steps=3, batch_size=8, lr=1e-2), None)
+    assert kept == 1.0                                                     # nothing to check against
+    assert all(np.array_equal(params[k], net.params[k]) for k in params)
+    assert not np.array_equal(tuned.params["W3"], net.params["W3"])
+    assert np.array_equal(tuned.params["W1"], net.params["W1"])          # not in the trained layers
+    assert sha256_file(base) == digest
+
+
+def test_progress_runs_to_one(base, folder, tmp_path):
+    seen = []
+    personalize(base, folder, tmp_path / "p.npz", QUICK, progress=seen.append, replay=None)
+    assert seen == [(i + 1) / QUICK.steps for i in range(QUICK.steps)]
+
+
+def test_cancel_writes_nothing(base, folder, tmp_path):
+    calls = []
+    out = tmp_path / "p.npz"
+    with pytest.raises(Cancelled, match="nothing was written"):
+        personalize(base, folder, out, QUICK, cancelled=lambda: calls.append(1) or len(calls) > 2, replay=None)
+    assert nothing_written(out)
+
+
+def test_full_disk_writes_nothing(base, folder, tmp_path, monkeypatch):
+    def full(path, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(weights_module, "write_bytes", full)
+    out = tmp_path / "p.npz"
+    with pytest.raises(PersonalizeError, match="No space left on device.*base weights are untouched"):
+        personalize(base, folder, out, QUICK, replay=None)
+    assert nothing_written(out)
+
+
+def test_unwritable_output_folder_is_said_before_training(base, folder, tmp_path, deny):
+    deny("mkdir", lambda p: p.name == "locked")
+    steps = []
+    with pytest.raises(PersonalizeError, match="locked"):
+        personalize(base, folder, tmp_path / "locked" / "p.npz", QUICK, progress=steps.append, replay=None)
+    assert steps == []
+
+
+def test_bad_samples_and_bad_outputs_are_refused(base, folder, tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SamplesError, match="no sample images"):
+        personalize(base, tmp_path / "empty", tmp_path / "p.npz", QUICK, replay=None)
+    for out in (base, DEFAULT_WEIGHTS):
+        with pytest.raises(PersonalizeError, match="never over"):
+            personalize(base, folder, out, QUICK, replay=None)
+    export_int8(base, tmp_path / "w8.npz", "test")
+    with pytest.raises(PersonalizeError, match="int8"):
+        personalize(tmp_path / "w8.npz", folder, tmp_path / "p.npz", QUICK, replay=None)
+    assert nothing_written(tmp_path / "p.npz")
+
+
+def test_one_sample_is_enough(base, tmp_path):
+    save_sample(tmp_path / "one", 7, shape(7))
+    meta = personalize(base, tmp_path / "one", tmp_path / "p.npz", QUICK, replay=None)
+    assert meta["personal"]["per_digit"][7] == 1
+
+
+def test_a_changed_base_is_recognised(base, folder, tmp_path):
+    meta = personalize(base, folder, tmp_path / "p.npz", QUICK, replay=None)
+    assert personal_base_matches(meta, base)
+    assert not personal_base_matches({"command": "train"}, base)          # not personal weights
+    save_weights(SimpleConvNet(ConvNetConfig(filter_num=4, hidden=16), seed=1), base)
+    assert not personal_base_matches(meta, base)
+    base.unlink()
+    assert not personal_base_matches(meta, base)
+
+
+def test_a_change_that_costs_everyone_else_is_scaled_back():
+    net = SimpleConvNet(ConvNetConfig(filter_num=4, hidden=16), seed=0)
+    x = np.random.default_rng(1).random((200, 1, 28, 28), dtype=np.float32)
+    check = x, net.predict_logits(x).argmax(axis=1)                       # the base reads all of them "right"
+    base = {k: v.copy() for k, v in net.params.items()}
+    same = SimpleConvNet(net.config, base)
+    assert _scale_back(net, same, base, check, 0.0) == 1.0
+    harmful = SimpleConvNet(net.config, {**base, "b3": base["b3"] + np.float32(50) * np.eye(10, dtype=np.float32)[3]})
+    share = _scale_back(net, harmful, base, check, 0.01)
+    assert share < 1.0
+    assert np.mean(harmful.predict_logits(x).argmax(axis=1) == check[1]) >= 0.99
+    assert np.allclose(harmful.params["b3"], base["b3"] + np.float32(50 * share) * np.eye(10)[3])
+
+
+def test_batches_keep_every_digit_share_when_samples_are_of_one_digit():
+    rng = np.random.default_rng(0)
+    digits, own = _batch_plan(np.array([4, 4, 4]), 20000, 0.5, rng, np.arange(1000) % 10)
+    shares = np.bincount(digits, minlength=10) / len(digits)
+    assert np.allclose(shares, 0.1, atol=0.01)
+    assert set(digits[own]) == {4} and abs(own.mean() - 0.05) < 0.01
+    digits, own = _batch_plan(np.array([4, 4, 1]), 300, 0.5, rng, None)
+    assert own.all() and set(digits) == {1, 4}
+    digits, own = _batch_plan(np.array([4, 4, 1]), 300, 0.5, rng, np.array([1, 2]))   # no 4s to replay
+    assert set(digits) == {1, 2, 4} and own[digits == 4].all() and not own[digits == 2].any()
+
+
+@pytest.mark.needs_mnist
+def test_samples_of_one_digit_leave_the_others_alone(recognizer, mnist_dir):
+    images, labels = load_mnist("test", mnist_dir)
+    x, y = images.astype(np.float32) / 255, labels.astype(np.int64)
+    fours = np.flatnonzero(y == 4)[:3]
+    others = np.flatnonzero(y != 4)[:500]
+    replay = images[5000:], labels[5000:]                   # other images than those scored
+    config = PersonalizeConfig(steps=10, batch_size=32, lr=1e-3)   # ten times the usual rate: harm would show
+    tuned, _ = fine_tune(recognizer.net, x[fours], y[fours], config, replay)
+    before = (recognizer.net.predict_logits(x[others][:, None]).argmax(1) == y[others]).mean()
+    after = (tuned.predict_logits(x[others][:, None]).argmax(1) == y[others]).mean()
+    assert after >= before - 0.002
