@@ -17,6 +17,17 @@ def _arc(cx: float, cy: float, rx: float, ry: float, degrees: range) -> Stroke:
 
 THREE: list[Stroke] = [_arc(0.5, 0.33, 0.2, 0.12, range(-70, 181, 10)),
                        _arc(0.5, 0.67, 0.22, 0.14, range(0, 251, 10))]
+TWO: list[Stroke] = [_arc(0.5, 0.36, 0.2, 0.18, range(-80, 131, 10)) + [(0.3, 0.82), (0.74, 0.82)]]
+ZERO: list[Stroke] = [_arc(0.5, 0.5, 0.19, 0.32, range(0, 361, 10))]
+SIX: list[Stroke] = [[(0.64, 0.2), (0.5, 0.3), (0.38, 0.45)] + _arc(0.5, 0.64, 0.17, 0.18, range(250, 611, 15))]
+SHAPES = {"0": ZERO, "2": TWO, "3": THREE, "6": SIX}
+
+
+def number(text: str, left: float = 0.35, step: float = 0.4, scale: float = 0.6) -> list[Stroke]:
+    """The strokes of ``text`` (digits of SHAPES), ``scale`` times their size, written left to right
+    with centres ``step`` apart, the first at ``left``."""
+    return [[(left + step * i + scale * (x - 0.5), 0.5 + scale * (y - 0.5)) for x, y in stroke]
+            for i, c in enumerate(text) for stroke in SHAPES[c]]
 
 
 def drag_strokes(canvas: QWidget, strokes: list[Stroke]) -> None:

@@ -6,7 +6,8 @@ the architecture:
     data/         MNIST and its download, pen-stroke collections and their rendering,
                   augmentation, synthesised writing styles, safe image-file opening
     recognition/  preprocessing (any picture -> 28x28 input) and the Recognizer, the one
-                  path from image to probabilities; image files in bulk
+                  path from image to probabilities; image files in bulk; reading numbers
+                  (ink maps of paper, segmentation into digits)
     training/     the training loop (Trainer), training data, shipping weights
     evaluation/   scores, real-writer evaluation, report figures
     weights.py    saving and loading weights with metadata and checksum

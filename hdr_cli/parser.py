@@ -144,7 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                  "canvas and on paper, and count the numbers read exactly")
     add_common(en, data=False)
     add_pen_dirs(en)
-    en.add_argument("--count", type=int_at_least(1), default=200, help="numbers per writer set and medium")
+    en.add_argument("--count", type=int_at_least(1), default=200,
+                    help="numbers per writer set and medium (default: %(default)s)")
     en.add_argument("--seed", type=int_at_least(0), default=0, help="seed of the numbers drawn")
     en.add_argument("--split", choices=SPLITS, default=SPLITS[0],
                     help="how touching digits are cut (the alternatives, for comparison; default: %(default)s)")

@@ -63,7 +63,7 @@ def format_number_line(path: Path, reading: NumberReading, as_json: bool) -> str
         return json.dumps(line | {"capped": True} if reading.capped else line)
     name = printable(str(path))
     if not reading.digits:
-        return f"{name}: no digits (blank image)"
+        return f"{name}: no digits ({'a texture, not writing' if reading.capped else 'blank image'})"
     pieces = ", ".join(_piece(d) for d in reading.digits)
     capped = f"; more than {MAX_PIECES} pieces, the rest ignored" if reading.capped else ""
     return f"{name}: {reading.text or 'no number'} ({pieces}{capped})"

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 from PyQt5 import uic
-from PyQt5.QtCore import QMimeData, Qt, pyqtSignal
+from PyQt5.QtCore import Qt, pyqtSignal
 from PyQt5.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QImage, QKeySequence
 from PyQt5.QtWidgets import (
     QApplication,
@@ -33,7 +33,7 @@ from .background import BackgroundCall
 from .i18n import install_language, resolve_language
 from .mnist_draws import MnistDraws, Sample, Tally
 from .personal import PersonalHandwriting, default_data_dir
-from .picture_reading import ReadPicture, read_number_with_pieces, read_picture
+from .pictures import PictureLoader, ReadPicture, picture_in, read_number_with_pieces
 from .qimage_pil import qimage_to_pil
 from .scoring import GroupScoring
 from .slot_errors import guarded_slot, show_error
@@ -88,8 +88,7 @@ class MainWindow(QMainWindow):
         self._reading: NumberReading | None = None        # the last number read (canvas or picture)
         self._pieces: Recognitions | None = None          # its pieces' recognitions
         self._piece = 0                                   # the piece shown in the bars
-        self._picture_loading: BackgroundCall | None = None
-        self._stale_loads: set[BackgroundCall] = set()   # replaced by a newer picture, still finishing
+        self._pictures = PictureLoader(self)
         self._picture_pieces: Recognitions | None = None  # the pieces of the picture shown
         self._picture_name = ""
         self._picture_image = None                         # the PIL image the picture's boxes refer to
@@ -111,9 +110,9 @@ class MainWindow(QMainWindow):
         self._apply_mode()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for worker in (self._mnist_loading, self._picture_loading, *self._stale_loads):
-            if worker is not None:
-                worker.wait()       # a QThread must not be destroyed while running
+        if self._mnist_loading is not None:
+            self._mnist_loading.wait()       # a QThread must not be destroyed while running
+        self._pictures.wait()
         self.personal.wait()
         super().closeEvent(event)
 
@@ -193,35 +192,27 @@ class MainWindow(QMainWindow):
         if name:
             self.open_picture(Path(name))
 
-    def open_picture(self, source: Path | QImage) -> None:
+    def open_picture(self, source: Path | QImage | Image.Image) -> None:
         """Show the picture mode and read ``source`` (a file or an image) in the background; a file
         that cannot be used is explained in one sentence where the picture would be."""
         if isinstance(source, QImage):
             source = qimage_to_pil(source)
         if self.mode() != Mode.PICTURE:
             self.modeCombo.setCurrentIndex(Mode.PICTURE)
-        stale = self._picture_loading
-        if stale is not None:          # a newer picture replaces one still being read
-            stale.succeeded.disconnect()
-            stale.failed.disconnect()
-            self._stale_loads.add(stale)
-            stale.finished.connect(lambda: self._stale_loads.discard(stale))
-            stale.finished.connect(stale.deleteLater)
         self._clear_result()
         self.pictureView.set_picture(None)
         self.pictureView.set_placeholder(self.tr("正在读取图片……"))
-        recognizer = self._recognizer
-        self._picture_loading = BackgroundCall(lambda: read_picture(source, recognizer), self)
-        self._picture_loading.succeeded.connect(self._picture_read)
-        self._picture_loading.failed.connect(self._picture_failed)
-        self._picture_loading.start()
+        self._pictures.load(source, self._recognizer)
         self._update_buttons()
 
     @guarded_slot()
     def paste_picture(self) -> None:
         """Read the picture (or picture file) on the clipboard."""
-        if not self._open_mime(QApplication.clipboard().mimeData()):
+        source = picture_in(QApplication.clipboard().mimeData())
+        if source is None:
             self._show_prompt(self.tr("剪贴板里没有图片。"))
+        else:
+            self.open_picture(source)
 
     @guarded_slot()
     def save_annotated(self) -> None:
@@ -246,23 +237,10 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        if self._open_mime(event.mimeData()):
+        source = picture_in(event.mimeData())
+        if source is not None:
             event.acceptProposedAction()
-
-    def _open_mime(self, mime: QMimeData | None) -> bool:
-        """Open the image, or the first local file, that ``mime`` carries. -> whether there was one."""
-        if mime is None:
-            return False
-        files = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
-        if files:
-            self.open_picture(Path(files[0]))
-            return True
-        if mime.hasImage():
-            image = QImage(mime.imageData())
-            if not image.isNull():
-                self.open_picture(image)
-                return True
-        return False
+            self.open_picture(source)
 
     @guarded_slot()
     def show_previous_piece(self) -> None:
@@ -339,6 +317,8 @@ class MainWindow(QMainWindow):
         self.nextPieceButton.clicked.connect(self.show_next_piece)
         self.penWidthSlider.valueChanged.connect(self._pen_width_changed)
         self.canvas.strokes_changed.connect(self._strokes_changed)
+        self._pictures.read.connect(self._picture_read)
+        self._pictures.failed.connect(self._picture_failed)
 
     def _add_shortcuts(self) -> None:
         shortcuts = [(QKeySequence.Undo, self.undo),
@@ -446,7 +426,6 @@ class MainWindow(QMainWindow):
 
     @guarded_slot(object)
     def _picture_read(self, read: ReadPicture) -> None:
-        self._end_picture_loading()
         self._picture_name = read.name
         self._picture_image = read.image
         self.pictureView.set_picture(read.picture, read.width)
@@ -459,18 +438,12 @@ class MainWindow(QMainWindow):
 
     @guarded_slot(object)
     def _picture_failed(self, error: Exception) -> None:
-        self._end_picture_loading()
         self.picture_finished.emit()
         self.pictureView.set_placeholder(str(error) if isinstance(error, ImageFileError) else
                                          self.tr("无法读取这张图片：{error}").format(error=error))
         self._update_buttons()
         if not isinstance(error, (ImageFileError, MemoryError)):
             raise error
-
-    def _end_picture_loading(self) -> None:
-        self._picture_loading.wait()
-        self._picture_loading.deleteLater()
-        self._picture_loading = None
 
     def _reread_picture(self) -> None:
         """Read the shown picture again (e.g. with other weights)."""
@@ -536,8 +509,8 @@ class MainWindow(QMainWindow):
             self._set_verdict(self._verdict_text(result), WRONG_STYLE)
             return
         self.pieceLabel.setText(f"{self._piece + 1}/{count}")
-        self.confidenceLabel.setText(self.tr("共 {count} 块 · 第 {k} 块：{digit}（置信度 {percent:.1f}%）").format(
-            count=count, k=self._piece + 1, digit="?" if result.verdict == "not_digit" else result.digit,
+        self.confidenceLabel.setText(self.tr("第 {k} 块是 {digit}\n置信度 {percent:.1f}%").format(
+            k=self._piece + 1, digit="?" if result.verdict == "not_digit" else result.digit,
             percent=100 * result.confidence))
         notes = [self._verdict_text(result)]
         left_out = sum(piece.verdict == "not_digit" for piece in self._reading.digits)

@@ -76,7 +76,8 @@ def solid_blobs(inputs: np.ndarray, fill: float = 0.7, squareness: float = 0.6) 
     h, w = extent(rows), extent(cols)
     area = np.maximum(h * w, 1)
     has_ink = rows.any(axis=1)
-    return has_ink & (ink.reshape(n, size * size).sum(axis=1) > fill * area) & (np.minimum(h, w) > squareness * np.maximum(h, w))
+    filled = ink.reshape(n, size * size).sum(axis=1) > fill * area
+    return has_ink & filled & (np.minimum(h, w) > squareness * np.maximum(h, w))
 
 
 def nll(logits: np.ndarray, labels: np.ndarray, temperature: float) -> float:

@@ -5,6 +5,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from number_drawings import canvas
 from PIL import Image, ImageDraw
@@ -26,6 +27,16 @@ def folder(tmp_path, recognizer) -> Path:
     marks.save(tmp_path / "c_marks.png")
     (tmp_path / "d_corrupt.png").write_text("not a picture")
     return tmp_path
+
+
+def test_noise_reads_no_number(tmp_path, recognizer, capsys):
+    for i, shape in enumerate([(300, 400), (600, 800)]):
+        noise = np.random.default_rng(i).integers(0, 256, shape).astype(np.uint8)
+        Image.fromarray(noise, "L").save(tmp_path / f"noise{i}.png")
+    assert main(["predict", "--multi", str(tmp_path)]) == 0
+    for i, line in enumerate(capsys.readouterr().out.splitlines()):
+        assert line.startswith(f"{tmp_path / f'noise{i}.png'}: no ")
+        assert line.endswith(": no digits (a texture, not writing)") or ": no number (" in line
 
 
 def test_plain_lines(folder, capsys):

@@ -13,6 +13,8 @@ from cnn_numpy.data import pendigits
 from cnn_numpy.data.strokes import PenDigits
 from cnn_numpy.evaluation.number_sets import MEDIA, number_samples
 from cnn_numpy.evaluation.numbers import error_kinds
+from cnn_numpy.nn.convnet import ConvNetConfig, SimpleConvNet
+from cnn_numpy.weights import save_weights
 from hdr_cli.commands import main
 
 
@@ -42,7 +44,7 @@ def test_numbers_are_by_one_writer_and_reproducible(medium):
     assert {s.writer for s in first} == {"a", "b", "c"}
 
 
-def test_evaluate_numbers_command(tmp_path, monkeypatch, capsys, recognizer):
+def test_evaluate_numbers_command(tmp_path, monkeypatch, capsys):
     shapes, labels = [LINE, RING, SEVEN] * 4, [1, 0, 7] * 4
     unipen = tmp_path / "unipen"
     write_unipen(unipen / "strokes.npz", shapes, labels, ["w1"] * 6 + ["w2"] * 6)
@@ -51,7 +53,10 @@ def test_evaluate_numbers_command(tmp_path, monkeypatch, capsys, recognizer):
     text = pendigits_text(shapes, labels, [1 + i % 2 for i in range(12)]).encode()
     (folder / "pendigits-orig.tes").write_bytes(text)
     monkeypatch.setitem(pendigits.PENDIGITS_FILES, "pendigits-orig.tes", hashlib.sha256(text).hexdigest())
-    argv = ["evaluate-numbers", "--unipen-dir", str(unipen), "--pendigits-dir", str(folder), "--count", "3"]
+    weights = tmp_path / "w.npz"
+    save_weights(SimpleConvNet(ConvNetConfig(filter_num=4, hidden=16), seed=0), weights)
+    argv = ["evaluate-numbers", "--weights", str(weights), "--unipen-dir", str(unipen), "--pendigits-dir", str(folder),
+            "--count", "3"]
     assert main(argv + ["--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     keys = {f"{k}_{m}" for k in ("dev", "pendigits") for m in MEDIA}

@@ -491,8 +491,10 @@ Photos and scans of dark ink on paper work, and so do white digits on black.</tr
         <translation>No digits were found in the picture.</translation>
     </message>
     <message>
-        <source>共 {count} 块 · 第 {k} 块：{digit}（置信度 {percent:.1f}%）</source>
-        <translation>{count} pieces · piece {k}: {digit} (confidence {percent:.1f}%)</translation>
+        <source>第 {k} 块是 {digit}
+置信度 {percent:.1f}%</source>
+        <translation>Piece {k} is {digit}
+Confidence {percent:.1f}%</translation>
     </message>
     <message>
         <source>有 {n} 块不像数字（灰色虚线框），没有算进数字里。</source>

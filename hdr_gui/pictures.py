@@ -1,8 +1,9 @@
-"""Open a picture (file, drop or paste) and read the number in it, away from the GUI thread.
+"""Pictures: open one (file, drop or paste), read the number in it away from the GUI thread, and
+save it annotated.
 
-``read_picture`` runs in a worker thread (see background.py): decoding a 12-megapixel photo
-and reading it take longer than a window may stay blocked. QImage (unlike QPixmap) may be
-made outside the GUI thread.
+``read_picture`` runs in a worker thread (PictureLoader, see background.py): decoding a
+12-megapixel photo and reading it take longer than a window may stay blocked. QImage (unlike
+QPixmap) may be made outside the GUI thread.
 """
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from PyQt5.QtCore import QMimeData, QObject, pyqtSignal
 from PyQt5.QtGui import QImage
 
 from cnn_numpy.data.image_files import open_image
 from cnn_numpy.recognition.numbers import NumberReading, read_number
 from cnn_numpy.recognition.recognizer import Recognitions, Recognizer
+
+from .background import BackgroundCall
+from .qimage_pil import qimage_to_pil
 
 DISPLAY_SIDE = 2048          # the shown (and saved) copy of a picture is at most this many pixels a side
 
@@ -64,3 +69,55 @@ def to_display_qimage(image: Image.Image) -> QImage:
     data = np.ascontiguousarray(np.asarray(rgb))
     height, width = data.shape[:2]
     return QImage(data.data, width, height, 3 * width, QImage.Format_RGB888).copy()
+
+
+def picture_in(mime: QMimeData | None) -> Path | Image.Image | None:
+    """The first local file, or else the image, that ``mime`` (a drop, the clipboard) carries."""
+    if mime is None:
+        return None
+    files = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
+    if files:
+        return Path(files[0])
+    if mime.hasImage():
+        image = QImage(mime.imageData())
+        if not image.isNull():
+            return qimage_to_pil(image)
+    return None
+
+
+class PictureLoader(QObject):
+    """Reads one picture at a time in a worker thread; a newer picture replaces one still being read
+    (whose result is dropped)."""
+
+    read = pyqtSignal(object)          # ReadPicture
+    failed = pyqtSignal(object)        # the exception (ImageFileError: the file cannot be used)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._current: BackgroundCall | None = None
+        self._stale: set[BackgroundCall] = set()      # replaced, still finishing
+
+    def load(self, source: Path | Image.Image, recognizer: Recognizer | None) -> None:
+        stale = self._current
+        if stale is not None:
+            stale.succeeded.disconnect()
+            stale.failed.disconnect()
+            self._stale.add(stale)
+            stale.finished.connect(lambda: self._stale.discard(stale))
+            stale.finished.connect(stale.deleteLater)
+        self._current = BackgroundCall(lambda: read_picture(source, recognizer), self)
+        self._current.succeeded.connect(lambda result: self._finish(self.read, result))
+        self._current.failed.connect(lambda error: self._finish(self.failed, error))
+        self._current.start()
+
+    def wait(self) -> None:
+        """Let every reading finish (a QThread must not be destroyed while running)."""
+        for worker in (self._current, *self._stale):
+            if worker is not None:
+                worker.wait()
+
+    def _finish(self, signal, value: object) -> None:
+        self._current.wait()
+        self._current.deleteLater()
+        self._current = None
+        signal.emit(value)
