@@ -36,6 +36,9 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="hdr-bench-")    # a fresh user data folder
 
+import cnn_numpy  # noqa: F401  (first: sets the one-BLAS-thread default before NumPy loads)
+
+# isort: split
 import numpy as np
 from PIL import Image, ImageDraw
 from PyQt5.QtCore import QEvent, QObject, QTimer

@@ -23,9 +23,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import cnn_numpy  # noqa: F401  (first: one BLAS thread unless the environment says otherwise)
+
+# isort: split
 import numpy as np
 
-import cnn_numpy  # noqa: F401  (first: one BLAS thread unless the environment says otherwise)
 from bench.predict_throughput import TEMPLATES
 from cnn_numpy.data.image_files import open_image
 from cnn_numpy.evaluation.number_sets import canvas_number, paper_number

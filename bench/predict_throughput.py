@@ -28,9 +28,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import cnn_numpy  # noqa: F401  (first: one BLAS thread unless the environment says otherwise)
+
+# isort: split
 import numpy as np
 
-import cnn_numpy  # noqa: F401  (first: one BLAS thread unless the environment says otherwise)
 from cnn_numpy.data.image_files import ImageFileError, iter_image_paths
 from cnn_numpy.data.strokes import render_digit
 from cnn_numpy.recognition.files import BATCH, recognize_files

@@ -21,6 +21,9 @@ if not os.environ.get("DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="hdr-screenshot-")   # no personal weights
 
+import cnn_numpy  # noqa: F401  (first: sets the one-BLAS-thread default before NumPy loads)
+
+# isort: split
 import numpy as np
 from PIL import Image, ImageFilter
 
@@ -78,6 +81,7 @@ def main() -> int:
             window.penWidthSlider.setValue(12)
         drag_strokes(window.canvas, THREE if args.scene == "digit" else number("2026"))
         window.recognize()
+        window.recognize()          # the status bar shows the time of a warm answer
     for _ in range(10):
         app.processEvents()
     shown = window

@@ -45,7 +45,7 @@ class PersonalTraining(QThread):
     window stays responsive; ``cancel()`` stops it between two steps."""
 
     progressed = pyqtSignal(float)        # fraction done
-    succeeded = pyqtSignal(object)        # the metadata written
+    succeeded = pyqtSignal(object, object)  # the metadata written, the Recognizer of the new weights
     failed = pyqtSignal(object)           # the exception (Cancelled when cancelled)
 
     def __init__(self, base: Path | None, samples: Path, out: Path, options: dict,
@@ -60,8 +60,8 @@ class PersonalTraining(QThread):
     def run(self) -> None:
         try:
             for report in learn_in_child(*self._args, cancelled=lambda: self._cancelled):
-                if isinstance(report, dict):
-                    self.succeeded.emit(report)
+                if isinstance(report, dict):      # loaded here too: reading 18 MB would block the window
+                    self.succeeded.emit(report, Recognizer.from_weights(self._args[2]))
                 else:
                     self.progressed.emit(report)
         except Exception as error:  # noqa: BLE001 - handed to the GUI thread, which explains it
@@ -218,12 +218,10 @@ class PersonalHandwriting(QObject):
     def _progressed(self, fraction: float) -> None:
         self._w.learnProgress.setValue(round(fraction * PROGRESS_STEPS))
 
-    @guarded_slot(object)
-    def _learned(self, meta: dict) -> None:
+    @guarded_slot(object, object)
+    def _learned(self, meta: dict, personal: Recognizer) -> None:
         self._end_training()
-        notice = self._load_personal()
-        if self._personal is None:
-            raise HdrError(notice)
+        self._personal = personal
         self._w.usePersonalCheck.setChecked(True)
         self._apply_choice()
         record = meta.get("personal", {})
