@@ -15,10 +15,8 @@ from PyQt5.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplicatio
 from PyQt5.QtWidgets import (
     QApplication,
     QFileDialog,
-    QHeaderView,
     QMainWindow,
     QShortcut,
-    QTableWidgetItem,
     QWidget,
 )
 
@@ -35,8 +33,8 @@ from .mnist_draws import MnistDraws, Sample, Tally
 from .personal import PersonalHandwriting, default_data_dir
 from .pictures import PictureLoader, ReadPicture, picture_in, read_number_with_pieces
 from .qimage_pil import qimage_to_pil
-from .scoring import GroupScoring
-from .slot_errors import guarded_slot, show_error
+from .scoring import HundredDraws
+from .slot_errors import guarded_slot
 
 MnistLoader = Callable[[str], tuple[np.ndarray, np.ndarray]]
 RIGHT_STYLE = "color: #2e7d32;"
@@ -83,7 +81,7 @@ class MainWindow(QMainWindow):
         self._sample: Sample | None = None
         self._sample_counted = False
         self._tally = Tally()
-        self._scoring: GroupScoring | None = None
+        self._scoring = HundredDraws(self.scoreTable, self.statusbar, self)
         self._inside: QWidget | None = None              # the network view, made when first opened
         self._reading: NumberReading | None = None        # the last number read (canvas or picture)
         self._pieces: Recognitions | None = None          # its pieces' recognitions
@@ -101,7 +99,6 @@ class MainWindow(QMainWindow):
             "点击「打开图片…」(Ctrl+O)，把图片拖到这里，或按 Ctrl+V 粘贴。\n"
             "白纸黑字的照片、扫描件和黑底白字的图片都可以。"))
         self.canvas.set_pen_width(self.penWidthSlider.value())
-        self._fit_score_table()
         self._cap_window_size()
         self._connect_signals()
         self._add_shortcuts()
@@ -263,15 +260,8 @@ class MainWindow(QMainWindow):
     @guarded_slot()
     def score_hundred_draws(self) -> None:
         """Start the 10 x 10 random-draw experiment; rows appear as groups finish."""
-        if self._draws is None or self._recognizer is None or self._scoring is not None:
-            return
-        self.scoreTable.setRowCount(0)
-        self._scoring = GroupScoring(self._recognizer, self._draws, parent=self)
-        self._scoring.group_scored.connect(self._add_group_row)
-        self._scoring.finished.connect(self._scoring_finished)
-        self._scoring.failed.connect(self._scoring_failed)
-        self._update_buttons()
-        self._scoring.start()
+        if self._draws is not None and self._recognizer is not None:
+            self._scoring.start(self._recognizer, self._draws)
 
     @guarded_slot(int)
     def _mode_changed(self, index: int) -> None:
@@ -287,22 +277,6 @@ class MainWindow(QMainWindow):
     def _strokes_changed(self) -> None:
         self._update_buttons()
 
-    @guarded_slot(int, int, int)
-    def _add_group_row(self, group: int, right: int, size: int) -> None:
-        self._append_score_row(self.tr("第 {group} 组").format(group=group), right, size)
-
-    @guarded_slot(int, int)
-    def _scoring_finished(self, right: int, total: int) -> None:
-        self._append_score_row(self.tr("合计"), right, total)
-        self.statusbar.showMessage(self.tr("100 次随机抽取的准确率：{percent:.0f}%").format(
-            percent=100 * right / total))
-        self._end_scoring()
-
-    @guarded_slot(object)
-    def _scoring_failed(self, error: Exception) -> None:
-        self._end_scoring()
-        show_error(self, error)
-
     def _connect_signals(self) -> None:
         self.modeCombo.currentIndexChanged.connect(self._mode_changed)
         self.drawButton.clicked.connect(self.draw_sample)
@@ -310,6 +284,7 @@ class MainWindow(QMainWindow):
         self.undoButton.clicked.connect(self.undo)
         self.recognizeButton.clicked.connect(self.recognize)
         self.scoreButton.clicked.connect(self.score_hundred_draws)
+        self._scoring.running_changed.connect(self._update_buttons)
         self.insideButton.clicked.connect(self.show_inside)
         self.openButton.clicked.connect(self.open_picture_dialog)
         self.saveButton.clicked.connect(self.save_annotated)
@@ -407,7 +382,7 @@ class MainWindow(QMainWindow):
         self.recognizeButton.setEnabled(self._recognizer is not None and (
             mnist_ready or picture_ready or mode == Mode.HANDWRITING))
         self.saveButton.setEnabled(picture_ready and self.pictureView.reading() is not None)
-        self.scoreButton.setEnabled(mnist_ready and self._recognizer is not None and self._scoring is None)
+        self.scoreButton.setEnabled(mnist_ready and self._recognizer is not None and not self._scoring.running())
 
     def _recognize_drawing(self) -> None:
         if self.canvas.is_empty():
@@ -598,21 +573,3 @@ class MainWindow(QMainWindow):
         side = int(MAX_WINDOW_PIXELS / ratio)
         self.setMaximumSize(side, side)
 
-    def _fit_score_table(self) -> None:
-        """Columns share the width; the height shows all ten groups and the total."""
-        table = self.scoreTable
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-        table.setMinimumHeight(11 * table.verticalHeader().defaultSectionSize()
-                               + table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth())
-
-    def _append_score_row(self, name: str, right: int, total: int) -> None:
-        row = self.scoreTable.rowCount()
-        self.scoreTable.insertRow(row)
-        for column, text in enumerate((name, f"{right}/{total}", f"{100 * right / total:.0f}%")):
-            self.scoreTable.setItem(row, column, QTableWidgetItem(text))
-        self.scoreTable.scrollToBottom()
-
-    def _end_scoring(self) -> None:
-        self._scoring.deleteLater()
-        self._scoring = None
-        self._update_buttons()

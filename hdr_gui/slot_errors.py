@@ -8,14 +8,16 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
-from PyQt5.QtCore import QCoreApplication, pyqtSlot
+from PyQt5.QtCore import QCoreApplication, QObject, pyqtSlot
 from PyQt5.QtWidgets import QApplication, QMessageBox, QWidget
 
 log = logging.getLogger(__name__)
 
 
-def show_error(parent: QWidget | None, error: BaseException) -> None:
-    """Tell the user that an action failed and why."""
+def show_error(parent: QObject | None, error: BaseException) -> None:
+    """Tell the user that an action failed and why, over the window that ``parent`` belongs to."""
+    while parent is not None and not isinstance(parent, QWidget):     # a controller: its window
+        parent = parent.parent()
     QMessageBox.critical(
         parent,
         QCoreApplication.translate("MainWindow", "出错了"),
@@ -27,7 +29,7 @@ def guarded_slot(*types: type) -> Callable[[Callable[..., Any]], Any]:
     """Like pyqtSlot(*types), but an exception is logged and shown instead of propagating."""
     def decorate(slot: Callable[..., Any]) -> Any:
         @functools.wraps(slot)
-        def wrapper(self: QWidget, *args: Any) -> Any:
+        def wrapper(self: QObject, *args: Any) -> Any:
             try:
                 return slot(self, *args)
             except Exception as error:

@@ -22,12 +22,15 @@ from ..data.image_files import ImageFileError, open_image
 from .paper import InkMap, ink_map, upright
 from .preprocess import normalize, preprocess
 from .recognizer import Recognitions, Recognizer
-from .segment import Piece, cut_candidates, merge_candidates, piece_ink, segment
+from .segment import SPLIT_ASPECT, Piece, cut_candidates, merge_candidates, piece_ink, segment
 
 SPLIT_MARGIN = 0.1       # a split must beat the whole piece's confidence by this much
 NOT_DIGIT_HALF = 0.5     # a half read as not a digit counts with this share of its confidence
 MERGE_MARGIN = 0.0       # a merge must beat its two pieces' geometric mean score by this much
-SPLIT_ROUNDS = 2         # halves may be split again this many times minus one (three touching digits)
+SPLIT_ROUNDS = 3         # rounds of cuts: halves cut again (three touching digits), doubtful pieces cut
+DOUBT_VERDICTS = ("not_digit", "unsure")   # pieces read so are offered cuts from DOUBT_ASPECT line heights
+DOUBT_ASPECT = 0.4       # (touching narrow digits, "11", "17", are often narrower than SPLIT_ASPECT)
+SINGLE_ASPECT = 1.4      # the picture's only piece, read as a sure digit, is offered cuts from this width
 SPLITS = ("network", "projection", "none")   # how wide pieces are cut (evaluation compares them)
 
 
@@ -67,13 +70,12 @@ def read_number(recognizer: Recognizer, image: Image.Image, split: str = "networ
 
     def inputs_of(pieces: list[Piece]) -> list[np.ndarray | None]:
         return [normalize(piece_ink(inks.ink, seg, p)) for p in pieces]
-    if len(seg.pieces) == 1:        # one piece: read as recognize_images reads the picture, never cut
-        whole = preprocess(image)
-        recs = recognizer.recognize_inputs([whole] if whole is not None else inputs_of(list(seg.pieces)))
-        return NumberReading((_reading(recs, 0, seg.pieces[0], inks),), seg.capped)
-    wholes = inputs_of(list(seg.pieces))
-    merges = merge_candidates(seg) if split == "network" else []
-    cuts = [cut_candidates(seg, p, split) if split != "none" else [] for p in seg.pieces]
+    single = len(seg.pieces) == 1   # one piece: read as recognize_images reads the picture
+    whole = preprocess(image) if single else None
+    wholes = [whole] if whole is not None else inputs_of(list(seg.pieces))
+    merges = merge_candidates(seg) if split == "network" and not single else []
+    aspect = SINGLE_ASPECT if single else SPLIT_ASPECT
+    cuts = [cut_candidates(seg, p, split, aspect) if split != "none" else [] for p in seg.pieces]
     halves = [half for options in cuts for pair in options for half in pair]
     recs = recognizer.recognize_inputs(wholes + inputs_of([m for _, m in merges]) + inputs_of(halves))
     n, score = len(seg.pieces), _scores(recs)
@@ -81,26 +83,38 @@ def read_number(recognizer: Recognizer, image: Image.Image, split: str = "networ
     for j, (i, _) in enumerate(merges):
         if i - 1 not in merged and score[n + j] > np.sqrt(score[i] * score[i + 1]) + MERGE_MARGIN:
             merged[i] = j
-    # Items: a piece, the batch that read it, its index there, whether it may still be cut.
-    items: list[tuple[Piece, Recognitions, int, bool]] = []
+    # Items: a piece, the batch that read it, its index there, the narrowest width (line heights) from
+    # which it was offered cuts (0: never to be cut, inf: not offered any yet).
+    items: list[tuple[Piece, Recognitions, int, float]] = []
     at = n + len(merges)
     for i, (piece, options) in enumerate(zip(seg.pieces, cuts)):
         if i in merged:
-            items.append((merges[merged[i]][1], recs, n + merged[i], False))
+            items.append((merges[merged[i]][1], recs, n + merged[i], 0.0))
         elif i - 1 not in merged:
-            items += _split(piece, options, recs, i, recs, at, split)
+            items += _split(piece, options, recs, i, recs, at, split, aspect)
         at += 2 * len(options)
-    for _ in range(SPLIT_ROUNDS - 1):             # halves cut again (three touching digits)
-        cuts = [cut_candidates(seg, piece, split) if open_ else [] for piece, _, _, open_ in items]
+    for _ in range(SPLIT_ROUNDS - 1):             # halves cut again (three touching digits), doubtful pieces cut
+        aspects = [_cut_aspect(recs, index, split, single) for _, recs, index, _ in items]
+        cuts = [cut_candidates(seg, piece, split, a) if a < tried else []
+                for (piece, _, _, tried), a in zip(items, aspects)]
         if not any(cuts):
             break
         halves = [half for options in cuts for pair in options for half in pair]
         now, at, done = recognizer.recognize_inputs(inputs_of(halves)), 0, []
-        for (piece, recs, index, _), options in zip(items, cuts):
-            done += _split(piece, options, recs, index, now, at, split)
+        for (piece, recs, index, tried), options, a in zip(items, cuts, aspects):
+            done += _split(piece, options, recs, index, now, at, split, min(a, tried))
             at += 2 * len(options)
         items = done
     return NumberReading(tuple(_reading(recs, index, piece, inks) for piece, recs, index, _ in items), seg.capped)
+
+
+def _cut_aspect(recs: Recognitions, index: int, split: str, single: bool) -> float:
+    """The width (line heights) from which a piece read at ``recs[index]`` is offered cuts: DOUBT_ASPECT
+    when the network does not read it as a sure digit, else SPLIT_ASPECT (SINGLE_ASPECT when it is the
+    picture's only piece)."""
+    if split == "network" and recs.verdicts[index] in DOUBT_VERDICTS:
+        return DOUBT_ASPECT
+    return SINGLE_ASPECT if single else SPLIT_ASPECT
 
 
 def read_number_file(recognizer: Recognizer, path: Path) -> NumberReading:
@@ -120,12 +134,12 @@ def _scores(recs: Recognitions) -> np.ndarray:
 
 
 def _split(piece: Piece, options: list[tuple[Piece, Piece]], whole: Recognitions, index: int,
-           halves: Recognitions, first: int, split: str) -> list[tuple[Piece, Recognitions, int, bool]]:
+           halves: Recognitions, first: int, split: str, tried: float) -> list[tuple[Piece, Recognitions, int, float]]:
     """The piece read at ``whole[index]``, or the two halves of its best cut (``options``, read at
     ``halves[first:first + 2 * len(options)]``) if the network reads them better: their geometric
     mean score beats the whole's score by SPLIT_MARGIN. "projection" always takes the one cut offered."""
     if not options:
-        return [(piece, whole, index, False)]
+        return [(piece, whole, index, tried)]
     if split == "projection":
         best = 0
     else:
@@ -133,9 +147,9 @@ def _split(piece: Piece, options: list[tuple[Piece, Piece]], whole: Recognitions
         pairs = np.sqrt(score[::2] * score[1::2])
         best = int(pairs.argmax())
         if pairs[best] <= _scores(whole)[index] + SPLIT_MARGIN:
-            return [(piece, whole, index, False)]
+            return [(piece, whole, index, tried)]
     left, right = options[best]
-    return [(left, halves, first + 2 * best, True), (right, halves, first + 2 * best + 1, True)]
+    return [(left, halves, first + 2 * best, np.inf), (right, halves, first + 2 * best + 1, np.inf)]
 
 
 def _reading(recs: Recognitions, i: int, piece: Piece, inks: InkMap) -> DigitReading:

@@ -208,13 +208,14 @@ def merge_candidates(seg: Segmentation) -> list[tuple[int, Piece]]:
     return out
 
 
-def cut_candidates(seg: Segmentation, piece: Piece, method: str = "network") -> list[tuple[Piece, Piece]]:
-    """A piece wider than SPLIT_ASPECT line heights -> (left, right) splits for the network to judge;
+def cut_candidates(seg: Segmentation, piece: Piece, method: str = "network", aspect: float = SPLIT_ASPECT
+                   ) -> list[tuple[Piece, Piece]]:
+    """A piece wider than ``aspect`` line heights -> (left, right) splits for the network to judge;
     [] for a narrower piece. Candidates: the piece's components in two groups, left and right (when
     it was merged from several), and seams (:func:`seams`) from the CUTS lowest minima of its
     column ink count within CUT_RANGE of its width and from EVEN_CUTS columns evenly spread over
     that range. ``method`` "projection": only the straight cut at the lowest minimum."""
-    if piece.width <= SPLIT_ASPECT * seg.line_height or piece.width < 4:
+    if piece.width <= aspect * seg.line_height or piece.width < 4:
         return []
     mask = piece_mask(seg, piece)
     keeps = []

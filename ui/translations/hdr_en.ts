@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1">
 <context>
+    <name>HundredDraws</name>
+    <message>
+        <source>第 {group} 组</source>
+        <translation>Group {group}</translation>
+    </message>
+    <message>
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>100 次随机抽取的准确率：{percent:.0f}%</source>
+        <translation>Accuracy on 100 random draws: {percent:.0f}%</translation>
+    </message>
+</context>
+<context>
     <name>InsideWindow</name>
     <message>
         <source>概率</source>
@@ -225,18 +240,6 @@ Until then you can draw, but not recognise.</translation>
     <message>
         <source>测试集第 {index} 张 · 真实标签 {label}</source>
         <translation>Test image no. {index} · true label {label}</translation>
-    </message>
-    <message>
-        <source>第 {group} 组</source>
-        <translation>Group {group}</translation>
-    </message>
-    <message>
-        <source>合计</source>
-        <translation>Total</translation>
-    </message>
-    <message>
-        <source>100 次随机抽取的准确率：{percent:.0f}%</source>
-        <translation>Accuracy on 100 random draws: {percent:.0f}%</translation>
     </message>
     <message>
         <source>点击「抽取」从 MNIST 测试集随机取一张图片，再点击「识别」。</source>
