@@ -128,7 +128,7 @@ def main() -> int:
     window.set_recognizer(timed)
     drag_strokes(window.canvas, THREE)
     app.processEvents()
-    times = answer_times(window, args.runs)
+    times = timed(lambda: (window.recognize(), window.repaint()), args.runs)
     print(f"recognition_median: {ms(statistics.median(times))}")
     print(f"recognition_max: {ms(max(times))}")
     print(f"network_median: {ms(statistics.median(timed.seconds))}")
@@ -136,7 +136,7 @@ def main() -> int:
 
     window.canvas.clear()
     drag_strokes(window.canvas, number_strokes())
-    times = answer_times(window, args.runs)
+    times = timed(lambda: (window.recognize(), window.repaint()), args.runs)
     print(f"number_median: {ms(statistics.median(times))}")
     print(f"number_max: {ms(max(times))}")
     print(f"recognised_number: {window.digitLabel.text()} (drawn: 31313131)")
@@ -170,17 +170,6 @@ def main() -> int:
         block = longest_block(app, window.scoreButton.click, lambda: window.scoreTable.rowCount() == 11)
         print(f"score_ui_block_max: {ms(block)}")
     return 0
-
-
-def answer_times(window: MainWindow, runs: int) -> list[float]:
-    """Seconds from 'recognise' to the window repainted, ``runs`` times."""
-    times = []
-    for _ in range(runs):
-        begin = time.perf_counter()
-        window.recognize()
-        window.repaint()
-        times.append(time.perf_counter() - begin)
-    return times
 
 
 def longest_block(app: QApplication, action: Callable[[], object], done: Callable[[], bool]) -> float:

@@ -13,36 +13,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench.gui_drawing import THREE, drag_strokes
+from bench.timing import report, timed
 from cnn_numpy.paths import DEFAULT_WEIGHTS
 from cnn_numpy.recognition.recognizer import Recognizer
 from hdr_gui.app import create_application, start
 from hdr_gui.inside.view import InsideWindow
 
 ROUNDS = 5
-
-
-def timed(action: Callable[[], object], runs: int) -> list[float]:
-    """Seconds taken by each of ``runs`` calls of ``action``."""
-    seconds = []
-    for _ in range(runs):
-        begin = time.perf_counter()
-        action()
-        seconds.append(time.perf_counter() - begin)
-    return seconds
-
-
-def report(name: str, seconds: list[float]) -> None:
-    print(f"{name}_median: {1000 * statistics.median(seconds):.1f} ms")
-    print(f"{name}_max: {1000 * max(seconds):.1f} ms")
 
 
 def main() -> int:

@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import cnn_numpy  # noqa: F401  (first: one BLAS thread unless the environment says otherwise)
@@ -29,6 +26,7 @@ import cnn_numpy  # noqa: F401  (first: one BLAS thread unless the environment s
 import numpy as np
 
 from bench.predict_throughput import TEMPLATES
+from bench.timing import report, timed
 from cnn_numpy.data.image_files import open_image
 from cnn_numpy.evaluation.number_sets import canvas_number, paper_number
 from cnn_numpy.recognition.numbers import read_number
@@ -44,22 +42,6 @@ def strokes_of(text: str) -> list[list[np.ndarray]]:
     return [[s.astype(np.float32) for s in TEMPLATES[int(c)]] for c in text]
 
 
-def timed(action: Callable[[], object], runs: int) -> list[float]:
-    """Seconds taken by each of ``runs`` calls of ``action`` (after one warm-up call)."""
-    action()
-    seconds = []
-    for _ in range(runs):
-        begin = time.perf_counter()
-        action()
-        seconds.append(time.perf_counter() - begin)
-    return seconds
-
-
-def report(name: str, seconds: list[float]) -> None:
-    print(f"{name}_median: {1000 * statistics.median(seconds):.1f} ms")
-    print(f"{name}_max: {1000 * max(seconds):.1f} ms")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=20)
@@ -72,7 +54,7 @@ def main() -> int:
         canvas, touching = canvas_number(strokes_of(CANVAS_DIGITS), 0.8, rng)
     text = read_number(recognizer, canvas).text
     print(f"canvas: {canvas.width}x{canvas.height}, {CANVAS_DIGITS} read as {text or '(nothing)'}")
-    report("canvas_8_digits", timed(lambda: read_number(recognizer, canvas), args.runs))
+    report("canvas_8_digits", timed(lambda: read_number(recognizer, canvas), args.runs, warm_up=True))
     photo, _ = paper_number(strokes_of(PHOTO_DIGITS), 0.8, rng, PHOTO_SIZE)
     with tempfile.TemporaryDirectory(prefix="numbers_bench_") as tmp:
         path = Path(tmp) / "photo.jpg"
