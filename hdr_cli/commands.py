@@ -19,7 +19,7 @@ from cnn_numpy.errors import HdrError
 from cnn_numpy.evaluation.calibrate import calibrate
 from cnn_numpy.evaluation.figures import plot_confusion, plot_mistakes
 from cnn_numpy.evaluation.number_sets import MEDIA, number_samples, number_writer_sets
-from cnn_numpy.evaluation.numbers import score_numbers
+from cnn_numpy.evaluation.numbers import score_numbers, single_digit_check
 from cnn_numpy.evaluation.personal import WriterResult, evaluate_personalization
 from cnn_numpy.evaluation.real_writers import RealWriterInputs, evaluate_real_writers, writer_sets
 from cnn_numpy.evaluation.scores import confusion_matrix, evaluate_mnist_test, format_table
@@ -143,10 +143,14 @@ def cmd_evaluate_numbers(args) -> int:
         for medium in MEDIA:
             samples = number_samples(digits, args.count, medium, args.seed)
             results[f"{key}_{medium}"] = score_numbers(recognizer, samples, args.split)
+    singles = ({key: single_digit_check(recognizer, digits, args.seed)
+                for key, (_, digits) in writer_sets(args.unipen_dir, args.pendigits_dir).items()}
+               if args.single_digits else {})
     seconds = time.perf_counter() - started
     if args.json:
-        print(json.dumps({key: r.to_dict() for key, r in results.items()} | {"split": args.split,
-                                                                             "seconds": round(seconds, 2)}))
+        extra = {"single_digits": {key: c.to_dict() for key, c in singles.items()}} if singles else {}
+        print(json.dumps({key: r.to_dict() for key, r in results.items()} | extra | {"split": args.split,
+                                                                                     "seconds": round(seconds, 2)}))
         return 0
     print(f"{'writers_medium':<18} {'numbers':>7} {'exact':>7} {'touching':>8} {'exact':>7} {'apart':>7} "
           f"{'digits':>6} {'extra':>5} {'missing':>7} {'wrong':>5} {'ms/number':>9}")
@@ -154,6 +158,9 @@ def cmd_evaluate_numbers(args) -> int:
         print(f"{key:<18} {r.numbers:>7} {r.exact * 100:>6.1f}% {r.touching:>8} {r.exact_touching * 100:>6.1f}% "
               f"{r.exact_apart * 100:>6.1f}% {r.digits:>6} {r.extra:>5} {r.missing:>7} {r.wrong:>5} "
               f"{r.ms_per_number:>9.1f}")
+    for key, c in singles.items():
+        print(f"{key} single digits: {c.changed} of {c.digits} read otherwise than as one digit; right "
+              f"{c.right_number} read as numbers, {c.right_single} as one digit")
     print(f"split: {args.split}. exact: numbers read exactly, of all, of those with touching digits, of the others; "
           f"extra: pieces read that are not digits of the number, missing: digits not read, wrong: digits read as "
           f"another ({seconds:.1f} s)")

@@ -149,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     en.add_argument("--seed", type=int_at_least(0), default=0, help="seed of the numbers drawn")
     en.add_argument("--split", choices=SPLITS, default=SPLITS[0],
                     help="how touching digits are cut (the alternatives, for comparison; default: %(default)s)")
+    en.add_argument("--single-digits", action="store_true",
+                    help="also read every validation writer's digit alone on the canvas (as evaluate-real draws it) "
+                         "and count those read otherwise than as one digit")
     en.add_argument("--json", action="store_true", help="print one JSON object")
 
     ca = sub.add_parser("calibrate", help="fit the weights' confidence calibration and verdict thresholds on the "

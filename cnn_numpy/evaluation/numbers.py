@@ -2,7 +2,9 @@
 
 Each sample's text read (digits whose verdict is "digit" or "unsure") is aligned with the true
 text by edit distance; the alignment counts extra pieces (insertions), missing pieces
-(deletions) and wrong digits (substitutions).
+(deletions) and wrong digits (substitutions). :func:`single_digit_check` measures what reading
+numbers costs single digits: every validation writer's digit drawn as on the canvas (as
+evaluate-real draws it), read by ``read_number`` and by ``recognize_images``.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from ..data.strokes import PenDigits, render_all
 from ..recognition.numbers import read_number
 from ..recognition.recognizer import Recognizer
 from .number_sets import NumberSample
@@ -75,3 +78,31 @@ def score_numbers(recognizer: Recognizer, samples: list[NumberSample], split: st
     return NumberScores(len(samples), share(np.ones(len(samples), bool)), int(touching.sum()), share(touching),
                         share(~touching), sum(len(s.text) for s in samples), int(kinds[0]), int(kinds[1]),
                         int(kinds[2]), 1000 * seconds / max(1, len(samples)))
+
+
+@dataclass(frozen=True)
+class SingleDigitCheck:
+    digits: int
+    changed: int          # digits whose read_number text differs from recognize_images' answer
+    right_single: int     # recognize_images' answer right (the digit, verdict "digit" or "unsure")
+    right_number: int     # read_number's text is exactly the digit
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def single_digit_check(recognizer: Recognizer, digits: PenDigits, seed: int = 0,
+                       on_sample: Callable[[], None] | None = None) -> SingleDigitCheck:
+    """Every digit of ``digits`` drawn alone on the canvas (real_writers' renders, ``seed``), read
+    both ways; a digit read as not a digit answers ""."""
+    changed = right_single = right_number = 0
+    for image, label in zip(render_all(digits, seed), digits.labels):
+        rec = recognizer.recognize_images([image])[0]
+        single = str(rec.digit) if rec.verdict in ("digit", "unsure") else ""
+        text = read_number(recognizer, image).text
+        changed += text != single
+        right_single += single == str(label)
+        right_number += text == str(label)
+        if on_sample:
+            on_sample()
+    return SingleDigitCheck(len(digits), changed, right_single, right_number)

@@ -3,12 +3,17 @@
 picture -> ink map (paper.py) -> pieces (segment.py) -> each piece preprocessed as one digit ->
 one network pass for all pieces and all candidate cuts of wide pieces -> the readings. A wide
 piece is split where the network reads both halves more confidently than the whole (the
-geometric mean of the halves' confidences beats the whole's by SPLIT_MARGIN); the alternatives
-are measured by ``python main.py evaluate-numbers`` (README, "Numbers").
+geometric mean of the halves' confidences beats the whole's by SPLIT_MARGIN). Then, in further
+rounds, halves may be cut again (three touching digits), and a piece the network does not read
+as a sure digit is offered cuts even when narrow (touching 1s and 7s are narrower than
+SPLIT_ASPECT), kept only when both halves are sure digits (NARROW_SURE). The alternatives are
+measured by ``python main.py evaluate-numbers`` (README, "Reading numbers"); every threshold was
+chosen on that development set (seed 0, checked on seed 1).
 
-A picture holding one piece is read exactly as :meth:`Recognizer.recognize_images` reads it
-(same input, same probabilities) and never cut, so reading numbers never changes a single digit's
-answer (two touching digits alone on a picture are read as one piece).
+A picture holding one piece is read as :meth:`Recognizer.recognize_images` reads it (same input,
+same probabilities) and is cut only when the network reads it as not a digit, and only into two
+halves read as digits (SINGLE_SURE), so a one-piece digit's answer changes only where it was no
+digit at all (measured by ``evaluate-numbers --single-digits``).
 """
 from __future__ import annotations
 
@@ -27,10 +32,12 @@ from .segment import SPLIT_ASPECT, Piece, cut_candidates, merge_candidates, piec
 SPLIT_MARGIN = 0.1       # a split must beat the whole piece's confidence by this much
 NOT_DIGIT_HALF = 0.5     # a half read as not a digit counts with this share of its confidence
 MERGE_MARGIN = 0.0       # a merge must beat its two pieces' geometric mean score by this much
-SPLIT_ROUNDS = 3         # rounds of cuts: halves cut again (three touching digits), doubtful pieces cut
+SPLIT_ROUNDS = 3         # rounds of cuts: then halves cut again (three touching digits), doubtful pieces cut
 DOUBT_VERDICTS = ("not_digit", "unsure")   # pieces read so are offered cuts from DOUBT_ASPECT line heights
 DOUBT_ASPECT = 0.4       # (touching narrow digits, "11", "17", are often narrower than SPLIT_ASPECT)
-SINGLE_ASPECT = 1.4      # the picture's only piece, read as a sure digit, is offered cuts from this width
+NARROW_SURE = 0.97       # a piece narrower than SPLIT_ASPECT is cut only into two "digit" halves this sure
+SINGLE_SURE = 0.0        # the picture's only piece only into two "digit" halves (noise must not become digits)
+SINGLE_DOUBT = ("not_digit",)   # the picture's only piece is offered cuts only when read so
 SPLITS = ("network", "projection", "none")   # how wide pieces are cut (evaluation compares them)
 
 
@@ -71,10 +78,15 @@ def read_number(recognizer: Recognizer, image: Image.Image, split: str = "networ
     def inputs_of(pieces: list[Piece]) -> list[np.ndarray | None]:
         return [normalize(piece_ink(inks.ink, seg, p)) for p in pieces]
     single = len(seg.pieces) == 1   # one piece: read as recognize_images reads the picture
+
+    def strict(piece: Piece) -> float | None:   # cut only into two digits this sure (see _split)
+        if piece.width <= SPLIT_ASPECT * seg.line_height:
+            return NARROW_SURE
+        return SINGLE_SURE if single else None
     whole = preprocess(image) if single else None
     wholes = [whole] if whole is not None else inputs_of(list(seg.pieces))
     merges = merge_candidates(seg) if split == "network" and not single else []
-    aspect = SINGLE_ASPECT if single else SPLIT_ASPECT
+    aspect = np.inf if single else SPLIT_ASPECT
     cuts = [cut_candidates(seg, p, split, aspect) if split != "none" else [] for p in seg.pieces]
     halves = [half for options in cuts for pair in options for half in pair]
     recs = recognizer.recognize_inputs(wholes + inputs_of([m for _, m in merges]) + inputs_of(halves))
@@ -91,7 +103,7 @@ def read_number(recognizer: Recognizer, image: Image.Image, split: str = "networ
         if i in merged:
             items.append((merges[merged[i]][1], recs, n + merged[i], 0.0))
         elif i - 1 not in merged:
-            items += _split(piece, options, recs, i, recs, at, split, aspect)
+            items += _split(piece, options, recs, i, recs, at, split, aspect, strict(piece))
         at += 2 * len(options)
     for _ in range(SPLIT_ROUNDS - 1):             # halves cut again (three touching digits), doubtful pieces cut
         aspects = [_cut_aspect(recs, index, split, single) for _, recs, index, _ in items]
@@ -102,7 +114,7 @@ def read_number(recognizer: Recognizer, image: Image.Image, split: str = "networ
         halves = [half for options in cuts for pair in options for half in pair]
         now, at, done = recognizer.recognize_inputs(inputs_of(halves)), 0, []
         for (piece, recs, index, tried), options, a in zip(items, cuts, aspects):
-            done += _split(piece, options, recs, index, now, at, split, min(a, tried))
+            done += _split(piece, options, recs, index, now, at, split, min(a, tried), strict(piece))
             at += 2 * len(options)
         items = done
     return NumberReading(tuple(_reading(recs, index, piece, inks) for piece, recs, index, _ in items), seg.capped)
@@ -110,11 +122,11 @@ def read_number(recognizer: Recognizer, image: Image.Image, split: str = "networ
 
 def _cut_aspect(recs: Recognitions, index: int, split: str, single: bool) -> float:
     """The width (line heights) from which a piece read at ``recs[index]`` is offered cuts: DOUBT_ASPECT
-    when the network does not read it as a sure digit, else SPLIT_ASPECT (SINGLE_ASPECT when it is the
-    picture's only piece)."""
-    if split == "network" and recs.verdicts[index] in DOUBT_VERDICTS:
+    when the network does not read it as a sure digit (the picture's only piece: as a digit at all),
+    else SPLIT_ASPECT (the picture's only piece: never)."""
+    if split == "network" and recs.verdicts[index] in (SINGLE_DOUBT if single else DOUBT_VERDICTS):
         return DOUBT_ASPECT
-    return SINGLE_ASPECT if single else SPLIT_ASPECT
+    return np.inf if single else SPLIT_ASPECT
 
 
 def read_number_file(recognizer: Recognizer, path: Path) -> NumberReading:
@@ -134,10 +146,14 @@ def _scores(recs: Recognitions) -> np.ndarray:
 
 
 def _split(piece: Piece, options: list[tuple[Piece, Piece]], whole: Recognitions, index: int,
-           halves: Recognitions, first: int, split: str, tried: float) -> list[tuple[Piece, Recognitions, int, float]]:
+           halves: Recognitions, first: int, split: str, tried: float, sure: float | None
+           ) -> list[tuple[Piece, Recognitions, int, float]]:
     """The piece read at ``whole[index]``, or the two halves of its best cut (``options``, read at
     ``halves[first:first + 2 * len(options)]``) if the network reads them better: their geometric
-    mean score beats the whole's score by SPLIT_MARGIN. "projection" always takes the one cut offered."""
+    mean score beats the whole's score by SPLIT_MARGIN; with ``sure`` (a narrow piece, the picture's
+    only piece), only into two halves read as "digit" with a geometric-mean score of at least it.
+    "projection" always takes the one cut offered. Each item keeps ``tried`` (see read_number);
+    halves start at inf."""
     if not options:
         return [(piece, whole, index, tried)]
     if split == "projection":
@@ -145,6 +161,9 @@ def _split(piece: Piece, options: list[tuple[Piece, Piece]], whole: Recognitions
     else:
         score = _scores(halves)[first:first + 2 * len(options)]
         pairs = np.sqrt(score[::2] * score[1::2])
+        if sure is not None:
+            digits = (halves.verdicts[first:first + 2 * len(options)] == "digit").reshape(-1, 2).all(axis=1)
+            pairs = np.where(digits & (pairs >= sure), pairs, 0.0)
         best = int(pairs.argmax())
         if pairs[best] <= _scores(whole)[index] + SPLIT_MARGIN:
             return [(piece, whole, index, tried)]

@@ -12,7 +12,8 @@
     4. order        left to right by the left edge; past MAX_PIECES the rest is ignored and ``capped`` set.
                     A texture (more than MAX_COMPONENTS components, or ink over MAX_INK_SHARE of the
                     picture) gives no pieces, ``capped`` set: it is not writing.
-    5. cuts         a piece wider than SPLIT_ASPECT of the line height may be touching digits:
+    5. cuts         a piece wider than SPLIT_ASPECT of the line height (or than a narrower width the
+                    caller asks for, e.g. for a piece the network doubts) may be touching digits:
                     :func:`cut_candidates` offers its components in two groups and seams crossing
                     the least ink from the minima of its column profile; the caller lets the
                     network choose (see numbers.py).
@@ -214,7 +215,8 @@ def cut_candidates(seg: Segmentation, piece: Piece, method: str = "network", asp
     [] for a narrower piece. Candidates: the piece's components in two groups, left and right (when
     it was merged from several), and seams (:func:`seams`) from the CUTS lowest minima of its
     column ink count within CUT_RANGE of its width and from EVEN_CUTS columns evenly spread over
-    that range. ``method`` "projection": only the straight cut at the lowest minimum."""
+    that range; cuts dividing the ink alike are offered once. ``method`` "projection": only the
+    straight cut at the lowest minimum."""
     if piece.width <= aspect * seg.line_height or piece.width < 4:
         return []
     mask = piece_mask(seg, piece)
@@ -241,9 +243,14 @@ def cut_candidates(seg: Segmentation, piece: Piece, method: str = "network", asp
         else:
             paths = np.unique(seams(mask, starts), axis=0)
         keeps += list(np.arange(piece.width)[None, None, :] < paths[:, :, None])
-    out = []
+    out, seen = [], set()
     for keep in keeps:
-        halves = [_sub_piece(piece, mask & keep), _sub_piece(piece, mask & ~keep)]
+        left = mask & keep
+        key = np.packbits(left).tobytes()      # seams apart only where there is no ink cut alike
+        if key in seen:
+            continue
+        seen.add(key)
+        halves = [_sub_piece(piece, left), _sub_piece(piece, mask & ~keep)]
         if halves[0] is not None and halves[1] is not None:
             out.append((halves[0], halves[1]))
     return out

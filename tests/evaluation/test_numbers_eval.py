@@ -1,5 +1,5 @@
 """The numbers development set and evaluate-numbers: one writer per number, touching pairs counted,
-error kinds aligned, the command's table and JSON."""
+error kinds aligned, single digits read both ways, the command's table and JSON."""
 from __future__ import annotations
 
 import hashlib
@@ -12,8 +12,9 @@ from pen_files import LINE, RING, SEVEN, pendigits_text, write_unipen
 from cnn_numpy.data import pendigits
 from cnn_numpy.data.strokes import PenDigits
 from cnn_numpy.evaluation.number_sets import MEDIA, number_samples
-from cnn_numpy.evaluation.numbers import error_kinds
+from cnn_numpy.evaluation.numbers import error_kinds, single_digit_check
 from cnn_numpy.nn.convnet import ConvNetConfig, SimpleConvNet
+from cnn_numpy.recognition.recognizer import Recognizer
 from cnn_numpy.weights import save_weights
 from hdr_cli.commands import main
 
@@ -44,6 +45,18 @@ def test_numbers_are_by_one_writer_and_reproducible(medium):
     assert {s.writer for s in first} == {"a", "b", "c"}
 
 
+def test_single_digit_check_counts_both_readings():
+    shapes = [np.asarray(s, np.float32) for shape in (LINE, RING, SEVEN) for s in shape]
+    digits = PenDigits([[s] for s in shapes] * 2, np.array([1, 0, 7] * 2), np.repeat(["a", "b"], 3))
+    recognizer = Recognizer(SimpleConvNet(ConvNetConfig(filter_num=4, hidden=16), seed=0))
+    seen = []
+    check = single_digit_check(recognizer, digits, on_sample=lambda: seen.append(1))
+    assert check.digits == 6 == len(seen)
+    assert 0 <= check.changed <= 6 and 0 <= check.right_single <= 6 and 0 <= check.right_number <= 6
+    assert abs(check.right_single - check.right_number) <= check.changed
+    assert check == single_digit_check(recognizer, digits)
+
+
 def test_evaluate_numbers_command(tmp_path, monkeypatch, capsys):
     shapes, labels = [LINE, RING, SEVEN] * 4, [1, 0, 7] * 4
     unipen = tmp_path / "unipen"
@@ -66,3 +79,8 @@ def test_evaluate_numbers_command(tmp_path, monkeypatch, capsys):
     assert main(argv) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("writers_medium") and len(out) == 6 and out[-1].startswith("split: network")
+    assert main(argv + ["--single-digits", "--json"]) == 0
+    singles = json.loads(capsys.readouterr().out)["single_digits"]
+    assert set(singles) == {"dev", "pendigits"} and all(c["digits"] == 12 for c in singles.values())
+    assert main(argv + ["--single-digits"]) == 0
+    assert sum(" single digits: " in line for line in capsys.readouterr().out.splitlines()) == 2

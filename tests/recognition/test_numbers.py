@@ -12,7 +12,7 @@ from PIL import Image, ImageFilter
 from cnn_numpy.data.strokes import draw_strokes
 from cnn_numpy.recognition.numbers import NumberReading, read_number, read_number_file
 from cnn_numpy.recognition.paper import WORK_SIDE, ink_map
-from cnn_numpy.recognition.segment import MAX_PIECES
+from cnn_numpy.recognition.segment import MAX_PIECES, SPLIT_ASPECT, segment
 
 pytestmark = pytest.mark.needs_weights
 
@@ -52,10 +52,25 @@ def test_touching_digits_are_split(recognizer, shapes):
     assert read_number(recognizer, canvas(["1"] + shapes, gap=[0.35, -0.02])).text == "1" + "".join(shapes)
 
 
-def test_touching_digits_alone_are_one_piece_read_as_one_digit(recognizer):
-    image = canvas(["0", "0"], gap=-0.02)
-    reading = read_number(recognizer, image)
-    assert len(reading.digits) == 1 and reading.digits[0].digit == recognizer.recognize_images([image])[0].digit
+def test_a_narrow_piece_read_as_no_digit_is_cut(recognizer):
+    image = canvas(["0", "0", "1"], gap=[0.35, -0.15])    # "01" touching, narrower than SPLIT_ASPECT
+    seg = segment(np.asarray(image))
+    assert len(seg.pieces) == 2 and seg.pieces[1].width <= SPLIT_ASPECT * seg.line_height
+    assert read_number(recognizer, image).text == "001"
+
+
+@pytest.mark.parametrize("shapes", [["0", "0"], ["0", "1"], ["7", "7"]])
+def test_touching_digits_alone_read_as_no_digit_are_cut(recognizer, shapes):
+    image = canvas(shapes, gap=-0.02)
+    assert len(segment(np.asarray(image)).pieces) == 1
+    assert recognizer.recognize_images([image])[0].verdict == "not_digit"
+    assert read_number(recognizer, image).text == "".join(shapes)
+
+
+def test_touching_digits_alone_read_as_a_sure_digit_are_one_digit(recognizer):
+    image = canvas(["7", "1"], gap=-0.02)
+    reading, expected = read_number(recognizer, image), recognizer.recognize_images([image])[0]
+    assert expected.verdict == "digit" and len(reading.digits) == 1 and reading.digits[0].digit == expected.digit
 
 
 def test_one_piece_reads_exactly_as_recognize_images(recognizer):

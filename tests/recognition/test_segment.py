@@ -9,7 +9,14 @@ import pytest
 from number_drawings import canvas
 from PIL import Image, ImageDraw
 
-from cnn_numpy.recognition.segment import MAX_PIECES, components, cut_candidates, merge_candidates, segment
+from cnn_numpy.recognition.segment import (
+    MAX_PIECES,
+    SPLIT_ASPECT,
+    components,
+    cut_candidates,
+    merge_candidates,
+    segment,
+)
 
 
 def flood_labels(binary: np.ndarray) -> np.ndarray:
@@ -99,6 +106,15 @@ def test_touching_digits_are_one_piece_offered_cuts_between_them():
     cuts = cut_candidates(seg, seg.pieces[0])
     assert any(abs(left.box[2] - middle) < 0.1 * seg.line_height and abs(right.box[0] - middle) < 0.1 * seg.line_height
                for left, right in cuts)
+
+
+def test_a_narrow_piece_is_offered_cuts_only_from_the_width_asked():
+    image = canvas(["0", "1", "1"], gap=[0.35, -0.02])     # "11" touching: narrower than SPLIT_ASPECT
+    seg = segment(np.asarray(image))
+    piece = seg.pieces[1]
+    assert len(seg.pieces) == 2 and piece.width <= SPLIT_ASPECT * seg.line_height
+    assert cut_candidates(seg, piece) == []
+    assert cut_candidates(seg, piece, aspect=piece.width / seg.line_height - 0.01)
 
 
 def test_a_flag_beside_its_body_is_offered_as_one_piece():
