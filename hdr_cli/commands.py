@@ -16,13 +16,13 @@ from cnn_numpy.data.not_digits import letters_if_present
 from cnn_numpy.data.pen_archives import UnipenMissingError
 from cnn_numpy.data.pendigits import PendigitsMissingError, download_pendigits, load_pendigits, resolve_pendigits_dir
 from cnn_numpy.errors import HdrError
-from cnn_numpy.evaluation.calibrate import calibrate
+from cnn_numpy.evaluation.calibrate import calibrate, verdict_rates
 from cnn_numpy.evaluation.figures import plot_confusion, plot_mistakes
 from cnn_numpy.evaluation.number_sets import MEDIA, number_samples, number_writer_sets
 from cnn_numpy.evaluation.numbers import score_numbers, single_digit_check
 from cnn_numpy.evaluation.personal import WriterResult, evaluate_personalization
 from cnn_numpy.evaluation.real_writers import RealWriterInputs, evaluate_real_writers, writer_sets
-from cnn_numpy.evaluation.scores import confusion_matrix, evaluate_mnist_test, format_table
+from cnn_numpy.evaluation.scores import Scores, confusion_matrix, format_table, mnist_test_recognitions
 from cnn_numpy.nn.convnet import ConvNetConfig
 from cnn_numpy.paths import DEFAULT_WEIGHTS
 from cnn_numpy.recognition.calibration import Calibration
@@ -95,14 +95,17 @@ def cmd_train(args) -> int:
 def cmd_evaluate(args) -> int:
     recognizer = Recognizer.from_weights(args.weights)
     started = time.perf_counter()
-    scores = evaluate_mnist_test(recognizer, args.data_dir)
+    recs, labels = mnist_test_recognitions(recognizer, args.data_dir)
+    scores, verdicts = Scores.of("MNIST test", recs.digits, labels), verdict_rates(recs, labels)
     seconds = time.perf_counter() - started
     if args.json:
-        print(json.dumps({**scores.to_dict(), "weights": str(args.weights or DEFAULT_WEIGHTS),
-                          "seconds": round(seconds, 3)}))
+        print(json.dumps({**scores.to_dict(), "verdicts": {k: round(v, 6) for k, v in verdicts.items()},
+                          "weights": str(args.weights or DEFAULT_WEIGHTS), "seconds": round(seconds, 3)}))
     else:
         print(f"weights: {args.weights or DEFAULT_WEIGHTS}")
         print(format_table([scores]))
+        print(f"verdicts: wrong answers flagged {verdicts['wrong_flagged'] * 100:.1f} %, right answers flagged "
+              f"{verdicts['right_flagged'] * 100:.2f} %, called not a digit {verdicts['digits_not_digit'] * 100:.2f} %")
         print(f"({seconds:.2f} s including loading the test set)")
     return 0
 

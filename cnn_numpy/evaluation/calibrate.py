@@ -21,7 +21,7 @@ from ..recognition.calibration import (
     fit_temperature,
 )
 from ..recognition.preprocess import preprocess
-from ..recognition.recognizer import Recognizer
+from ..recognition.recognizer import Recognitions, Recognizer
 from .real_writers import RealWriterInputs
 
 
@@ -50,16 +50,23 @@ def measure_calibration(recognizer: Recognizer, digits: RealWriterInputs,
     """Accuracy, ECE and verdict rates of ``recognizer`` on real digits (and non-digits)."""
     x, labels = _present(digits)
     recs = recognizer.recognize_inputs(x)
-    right = recs.digits == labels
-    flagged = recs.verdicts != "digit"
     others_digit = None
     if others is not None:
         other_recs = recognizer.recognize_inputs(others.inputs)
         others_digit = float(np.mean(other_recs.verdicts == "digit"))
-    return CalibrationFigures(len(labels), float(right.mean()), expected_calibration_error(recs.probs, labels),
-                              float(flagged[~right].mean()) if (~right).any() else 0.0,
-                              float(flagged[right].mean()) if right.any() else 0.0,
-                              float(np.mean(recs.verdicts == "not_digit")), others_digit)
+    return CalibrationFigures(len(labels), float(np.mean(recs.digits == labels)),
+                              expected_calibration_error(recs.probs, labels), **verdict_rates(recs, labels),
+                              others_digit=others_digit)
+
+
+def verdict_rates(recs: Recognitions, labels: np.ndarray) -> dict[str, float]:
+    """Shares of the wrong and of the right answers flagged (verdict not "digit"), and of all the
+    digits called not a digit."""
+    right = recs.digits == labels
+    flagged = recs.verdicts != "digit"
+    return {"wrong_flagged": float(flagged[~right].mean()) if (~right).any() else 0.0,
+            "right_flagged": float(flagged[right].mean()) if right.any() else 0.0,
+            "digits_not_digit": float(np.mean(recs.verdicts == "not_digit"))}
 
 
 def fit_calibration(recognizer: Recognizer, prepared: list[RealWriterInputs]) -> Calibration:

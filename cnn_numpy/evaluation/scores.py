@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..data.mnist import load_mnist, to_input
-from ..recognition.recognizer import Recognizer
+from ..recognition.recognizer import Recognitions, Recognizer
 
 
 @dataclass
@@ -56,10 +56,17 @@ def confusion_matrix(predictions: np.ndarray, labels: np.ndarray, classes: int =
                        minlength=classes * classes).reshape(classes, classes)
 
 
+def mnist_test_recognitions(recognizer: Recognizer, data_dir: Path | str | None = None
+                            ) -> tuple[Recognitions, np.ndarray]:
+    """What ``recognizer`` makes of the 10,000 MNIST test images, and their labels."""
+    images, labels = load_mnist("test", data_dir)
+    return recognizer.recognize_inputs(to_input(images)[:, 0]), labels.astype(np.int64)
+
+
 def evaluate_mnist_test(recognizer: Recognizer, data_dir: Path | str | None = None) -> Scores:
     """Scores of ``recognizer`` on the 10,000 MNIST test images."""
-    images, labels = load_mnist("test", data_dir)
-    return Scores.of("MNIST test", recognizer.recognize_inputs(to_input(images)[:, 0]).digits, labels)
+    recs, labels = mnist_test_recognitions(recognizer, data_dir)
+    return Scores.of("MNIST test", recs.digits, labels)
 
 
 def format_table(scores: list[Scores]) -> str:
