@@ -45,6 +45,7 @@ from PyQt5.QtCore import QEvent, QObject, QTimer
 from PyQt5.QtWidgets import QApplication
 
 from bench.gui_drawing import THREE, drag_strokes
+from bench.timing import timed
 from cnn_numpy.paths import DEFAULT_WEIGHTS
 from cnn_numpy.recognition.recognizer import Recognitions, Recognizer
 from hdr_gui.app import create_application, start
@@ -124,14 +125,14 @@ def main() -> int:
         app.processEvents()
     print(f"window_shown: {ms(first_paint.at - START)}")
 
-    timed = TimedRecognizer(Recognizer.from_weights(args.weights))
-    window.set_recognizer(timed)
+    counted = TimedRecognizer(Recognizer.from_weights(args.weights))
+    window.set_recognizer(counted)
     drag_strokes(window.canvas, THREE)
     app.processEvents()
     times = timed(lambda: (window.recognize(), window.repaint()), args.runs)
     print(f"recognition_median: {ms(statistics.median(times))}")
     print(f"recognition_max: {ms(max(times))}")
-    print(f"network_median: {ms(statistics.median(timed.seconds))}")
+    print(f"network_median: {ms(statistics.median(counted.seconds))}")
     print(f"recognised_digit: {window.digitLabel.text()} (drawn: 3)")
 
     window.canvas.clear()

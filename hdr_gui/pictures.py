@@ -39,7 +39,10 @@ class ReadPicture:
 def read_number_with_pieces(recognizer: Recognizer, image: Image.Image) -> tuple[NumberReading, Recognitions]:
     """The number in ``image`` and, for the probability bars, every piece's recognition."""
     reading = read_number(recognizer, image)
-    return reading, recognizer.recognize_inputs([piece.input_image for piece in reading.digits])
+    probs = np.array([piece.probs for piece in reading.digits], np.float32).reshape(-1, 10)
+    inputs = np.array([piece.input_image for piece in reading.digits], np.float32).reshape(-1, 28, 28)
+    verdicts = np.array([piece.verdict for piece in reading.digits], dtype=str)
+    return reading, Recognitions(probs, inputs, probs.any(axis=1), verdicts)    # no probabilities: no ink seen
 
 
 def read_picture(source: Path | Image.Image, recognizer: Recognizer | None) -> ReadPicture:

@@ -53,6 +53,7 @@ class DigitReading:
     runner_up: int
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 in the original image's pixels (x1, y1 exclusive)
     input_image: np.ndarray         # (28, 28) float32, what the network saw
+    probs: np.ndarray               # (10,) float32, calibrated probabilities of the ten digits
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def _reading(recs: Recognitions, i: int, piece: Piece, inks: InkMap) -> DigitRea
     verdict = rec.verdict if rec.verdict != "blank" else "not_digit"
     return DigitReading(rec.digit if rec.digit is not None else 0, rec.confidence, verdict,
                         rec.runner_up if rec.runner_up is not None else 0, original_box(piece.box, inks),
-                        rec.input_image)
+                        rec.input_image, rec.probs)
 
 
 def original_box(box: tuple[int, int, int, int], inks: InkMap) -> tuple[int, int, int, int]:
