@@ -65,10 +65,11 @@ def read_samples(path: Path, group: str = "sources") -> PenDigits:
     return PenDigits(strokes, arrays["labels"].astype(int), arrays[group])
 
 
-def load_pen_digits(unipen_dir: Path | str | None = None) -> PenDigits:
-    """The UNIPEN development writers' digits (``strokes.npz``), grouped by writer group."""
+def load_pen_digits(unipen_dir: Path | str | None = None, group: str = "sources") -> PenDigits:
+    """The UNIPEN development writers' digits (``strokes.npz``), grouped by writer group ("sources")
+    or by single writer ("writers")."""
     path = resolve_unipen_dir(unipen_dir) / "strokes.npz"
-    digits = read_samples(path)
+    digits = read_samples(path, group)
     not_digits = digits.labels[(digits.labels < 0) | (digits.labels > 9)]
     if len(not_digits):
         raise _malformed(path, f"labels must be digits 0-9, not {not_digits[0]}")

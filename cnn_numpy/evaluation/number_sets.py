@@ -21,9 +21,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFilter
 
-from ..data.pen_archives import UnipenMissingError, read_samples, resolve_unipen_dir
-from ..data.pendigits import PendigitsMissingError, load_pendigits
 from ..data.strokes import PenDigits, draw_strokes, fit_strokes
+from .real_writers import writer_sets
 
 MEDIA = ("canvas", "paper")
 LENGTHS = (2, 6)              # digits per number, inclusive
@@ -46,18 +45,7 @@ def number_writer_sets(unipen_dir: Path | str | None = None, pendigits_dir: Path
     """The development writers that are available, grouped by single writer: key -> (name, digits).
     "dev": UNIPEN development writers; "pendigits": the 14 pendigits test writers. Raises the
     missing set's DataError when neither is found."""
-    sets, missing = {}, []
-    def unipen() -> PenDigits:
-        return read_samples(resolve_unipen_dir(unipen_dir) / "strokes.npz", "writers")
-    for key, name, load in (("dev", "UNIPEN dev writers", unipen),
-                            ("pendigits", "pendigits test writers", lambda: load_pendigits("test", pendigits_dir))):
-        try:
-            sets[key] = (name, load())
-        except (UnipenMissingError, PendigitsMissingError) as e:
-            missing.append(e)
-    if not sets:
-        raise missing[0]
-    return sets
+    return writer_sets(unipen_dir, pendigits_dir, unipen_group="writers")
 
 
 def number_samples(digits: PenDigits, count: int, medium: str, seed: int = 0) -> list[NumberSample]:

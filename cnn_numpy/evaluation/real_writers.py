@@ -58,14 +58,14 @@ def evaluate_real_writers(recognizer: Recognizer, writers: PenDigits | RealWrite
     return RealWriterResult(scores, per_source, recognitions)
 
 
-def writer_sets(unipen_dir: Path | str | None = None, pendigits_dir: Path | str | None = None
-                ) -> dict[str, tuple[str, PenDigits]]:
+def writer_sets(unipen_dir: Path | str | None = None, pendigits_dir: Path | str | None = None,
+                unipen_group: str = "sources") -> dict[str, tuple[str, PenDigits]]:
     """The validation writers that are available: key -> (name, digits). "dev": the UNIPEN
     development writers (``unipen_dir`` or $HDR_UNIPEN_DIR); "pendigits": the 14 pendigits test
     writers (``pendigits_dir``, $HDR_PENDIGITS_DIR or the user cache). Neither is ever trained on.
     Raises the missing set's DataError when neither is found."""
     sets, missing = {}, []
-    for key, name, load in (("dev", UNIPEN_DEV, lambda: load_pen_digits(unipen_dir)),
+    for key, name, load in (("dev", UNIPEN_DEV, lambda: load_pen_digits(unipen_dir, unipen_group)),
                             ("pendigits", PENDIGITS_TEST, lambda: load_pendigits("test", pendigits_dir))):
         try:
             sets[key] = (name, load())
