@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 from number_drawings import PEN, canvas, number_strokes
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
 from cnn_numpy.data.strokes import draw_strokes
 from cnn_numpy.recognition.numbers import PIECE_FLOOR, NumberReading, read_number, read_number_file
@@ -155,3 +155,14 @@ def test_a_twelve_megapixel_photo_is_quick(recognizer, tmp_path):
     reading = read_number_file(recognizer, tmp_path / "big.jpg")
     assert time.perf_counter() - begin < 3 and reading.text == "704"
     assert ink_map(image).ink.shape[1] == WORK_SIDE
+
+
+def test_a_digit_drawn_in_two_pieces_apart_reads_as_one(recognizer):
+    image = Image.new("L", (280, 280))
+    pen = ImageDraw.Draw(image)
+    pen.line([(110, 60), (80, 170), (160, 170)], fill=255, width=14)     # the open part of a 4
+    pen.line([(180, 90), (180, 230)], fill=255, width=14)                # its upright, 13 px apart
+    assert len(segment(np.asarray(image)).pieces) == 2
+    reading = read_number(recognizer, image)
+    assert reading.text == "4" and len(reading.digits) == 1
+    assert reading.digits[0].box[0] <= 80 and reading.digits[0].box[2] >= 180
