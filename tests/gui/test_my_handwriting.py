@@ -11,6 +11,7 @@ from gui_fakes import ONE, ZERO, draw
 from PIL import Image
 from PyQt5.QtCore import Qt
 from PyQt5.QtTest import QTest
+from PyQt5.QtWidgets import QFileDialog
 
 from cnn_numpy.data.samples import count_samples, sample_files
 from cnn_numpy.files import sha256_file
@@ -135,3 +136,34 @@ def test_learning_without_weights_is_off(make_window):
     assert not window.learnButton.isEnabled()
     assert np.all([not b.isEnabled() for b in window.personal.correct_buttons])
 
+
+
+def test_samples_export_and_import_as_folders(make_window, fake, qtbot, tmp_path, monkeypatch):
+    window = make_window(fake)
+    answer(window, qtbot)
+    qtbot.mouseClick(window.personal.correct_buttons[1], Qt.LeftButton)
+    out = tmp_path / "exported"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
+    window.personal.export_samples()
+    qtbot.waitUntil(lambda: "已导出 1 个样本" in window.statusbar.currentMessage(), timeout=10_000)
+    assert [digit for _, digit in sample_files(out)] == [1]
+    other = tmp_path / "other"
+    (other / "7").mkdir(parents=True)
+    bar(other / "7" / "mine.png")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(other))
+    window.personal.import_samples()
+    qtbot.waitUntil(lambda: window.sampleCountLabel.text() == "我的样本：2", timeout=10_000)
+    window.personal.import_samples()                                   # the same folder again adds nothing
+    qtbot.waitUntil(lambda: "已导入 0 个新样本" in window.statusbar.currentMessage(), timeout=10_000)
+    assert count_samples(tmp_path / "user" / "samples") == 2
+
+
+def test_import_of_a_badly_laid_out_folder_is_one_sentence(make_window, fake, qtbot, tmp_path, monkeypatch,
+                                                            message_boxes):
+    window = make_window(fake)
+    bad = tmp_path / "bad"
+    (bad / "seven").mkdir(parents=True)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(bad))
+    window.personal.import_samples()
+    qtbot.waitUntil(lambda: "seven" in window.statusbar.currentMessage(), timeout=10_000)
+    assert message_boxes == [] and window.sampleCountLabel.text() == "我的样本：0"
