@@ -9,8 +9,12 @@ import pytest
 from number_drawings import canvas
 from PIL import Image, ImageDraw
 
+from cnn_numpy.recognition.paper import ink_map
 from cnn_numpy.recognition.segment import (
+    CUTS,
+    EVEN_CUTS,
     MAX_PIECES,
+    PART_CUTS,
     SPLIT_ASPECT,
     components,
     cut_candidates,
@@ -144,3 +148,11 @@ def test_hundreds_of_marks_are_capped():
 def test_no_ink_no_pieces():
     seg = segment(np.zeros((50, 80), np.uint8))
     assert seg.pieces == () and not seg.capped
+
+
+def test_a_piece_of_many_components_gets_few_cuts():
+    noise = Image.fromarray(np.random.default_rng(0).integers(0, 256, (300, 400)).astype(np.uint8), "L")
+    seg = segment(ink_map(noise).ink)                 # read as one piece of thousands of components
+    piece = max(seg.pieces, key=lambda p: len(p.parts))
+    assert len(piece.parts) > PART_CUTS
+    assert len(cut_candidates(seg, piece, aspect=0.0)) <= CUTS + EVEN_CUTS      # seams only, not 4,730 halves
