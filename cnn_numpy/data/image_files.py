@@ -26,6 +26,10 @@ IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".gif", "
 MAX_PIXELS = 40_000_000      # refused above this, before decoding
 DRAFT_SIDE = 2000            # JPEGs longer than this are decoded at 1/2, 1/4 or 1/8 scale, down to this
 
+# Formats whose orientation, if any, is in one of these info keys (Pillow's getexif reads them from there).
+_NO_EXIF_FORMATS = frozenset({"PNG", "GIF", "BMP"})
+_ORIENTATION_KEYS = frozenset({"exif", "Raw profile type exif", "XML:com.adobe.xmp", "xmp"})
+
 # What Pillow raises on malformed files: OSError without an errno (truncation, decoder errors) and more.
 # An OSError with an errno comes from the system (permission, I/O) and is reported as such.
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error)
@@ -58,6 +62,8 @@ def open_image(path: Path | str) -> Image.Image:
                 im.load()
                 # A copy (leaving ``with`` closes the file and the decoded frame), upright as
                 # viewers show it: photos often store their orientation in EXIF.
+                if im.format in _NO_EXIF_FORMATS and not _ORIENTATION_KEYS.intersection(im.info):
+                    return im.copy()         # nothing can turn it: skip parsing (a quarter of predict's decoding)
                 return ImageOps.exif_transpose(im)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
         raise ImageFileError(path, f"refused as a possible decompression bomb ({e})") from None

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
-from .preprocess import _border, _clean, grey_image
+from .preprocess import _border, _clean, grey_image, pixels
 
 WORK_SIDE = 1200          # longer side of the ink map (px)
 DECIDE_SIDE = 128         # longer side of the copy that decides between canvas and paper
@@ -67,7 +67,7 @@ def light_background(gray: Image.Image) -> bool:
     than above it in total. Global brightness cannot tell: a photo of paper in poor light or half
     in shadow is darker than 127 over much of it. A border all black (the canvas) or all white (a
     clean scan) decides at once."""
-    border = np.percentile(_border(np.asarray(gray)), (10, 90))
+    border = np.percentile(_border(pixels(gray)), (10, 90))
     if border[1] <= DECIDE_NOISE or border[0] >= 255 - DECIDE_NOISE:     # a clean black canvas, a white scan
         return bool(border[0] >= 255 - DECIDE_NOISE)
     step = max(1, -(-max(gray.size) // DECIDE_SIDE))

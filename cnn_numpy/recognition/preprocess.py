@@ -23,8 +23,12 @@ A thin 1 stays thin: width is never stretched to fill the 20 px box.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from PIL import Image
+
+from .components import is_connected, label_pixels, run_components
 
 BOX, FIELD = 20, 28          # MNIST: digit fitted in 20x20, centred by mass in 28x28
 NOISE_FRACTION = 0.25        # ink below this fraction of the peak is noise
@@ -49,7 +53,7 @@ def grey_image(image: Image.Image) -> tuple[Image.Image, bool]:
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         alpha = rgba.getchannel("A")
-        if np.median(_border(np.asarray(alpha))) < 128:     # transparent background: alpha is the ink
+        if np.median(_border(pixels(alpha))) < 128:     # transparent background: alpha is the ink
             return alpha, True
         image = rgba.convert("RGB")
     if image.mode in HIGH_BIT_MODES:
@@ -60,6 +64,15 @@ def grey_image(image: Image.Image) -> tuple[Image.Image, bool]:
     return (image if image.mode == "L" else image.convert("L")), False
 
 
+def pixels(image: Image.Image) -> np.ndarray:
+    """An 'L' or 'F' image as a read-only (H, W) uint8 or float32 array, through its raw bytes: half the
+    cost of ``np.asarray(image)`` (Pillow's array interface), which matters at a few thousand images/s."""
+    if image.mode not in ("L", "F"):
+        return np.asarray(image)
+    return np.frombuffer(image.tobytes(), np.uint8 if image.mode == "L" else np.float32).reshape(image.height,
+                                                                                                 image.width)
+
+
 def _border(arr: np.ndarray) -> np.ndarray:
     return np.concatenate([arr[0], arr[-1], arr[:, 0], arr[:, -1]])
 
@@ -68,47 +81,32 @@ def _clean(gray: Image.Image, detect_paper: bool = False) -> Image.Image:
     """One lookup table: invert if needed (with ``detect_paper``, a light border means dark ink
     on light paper), subtract the background (border median), stretch to 0..255 and clear
     everything below the noise floor."""
-    values = np.arange(256, dtype=np.float32)
-    border = float(np.median(_border(np.asarray(gray))))
+    border = float(np.median(_border(pixels(gray))))
     inverted = detect_paper and border > 127
+    table = _ink_table(border, inverted, *gray.getextrema())
+    return gray.point(table) if table else Image.new("L", gray.size, 0)
+
+
+@functools.lru_cache(maxsize=1024)
+def _ink_table(border: float, inverted: bool, lo: int, hi: int) -> tuple[int, ...] | None:
+    """The lookup table of :func:`_clean` for a border level and the image's darkest and lightest
+    values, None if there is no ink. Cached: a canvas's drawings share one."""
+    values = np.arange(256, dtype=np.float32)
     if inverted:
         values = 255 - values
     background = 255 - border if inverted else border
-    lo, hi = gray.getextrema()
     peak = max(values[lo], values[hi]) - background
     if peak < MIN_INK * 255:
-        return Image.new("L", gray.size, 0)
+        return None
     ink = np.clip((values - background) * (255.0 / max(1.0, 255 - background)), 0, 255)
     ink[values < background + NOISE_FRACTION * peak] = 0
-    return gray.point(ink.round().astype(np.uint8).tolist())
-
-
-def _label(occupied: np.ndarray) -> np.ndarray:
-    """4-connected components of a small boolean grid -> int labels (-1 = empty).
-
-    Each cell starts with its own index; repeatedly take the smallest label among the
-    neighbours, then jump to the label's own label (pointer jumping), until stable.
-    """
-    h, w = occupied.shape
-    big = h * w
-    labels = np.where(occupied, np.arange(big).reshape(h, w), big)
-    padded = np.full((h + 2, w + 2), big)
-    lookup = np.full(big + 1, big)
-    while True:
-        padded[1:-1, 1:-1] = labels
-        low = np.minimum(np.minimum(labels, padded[:-2, 1:-1]), np.minimum(padded[2:, 1:-1], padded[1:-1, :-2]))
-        low = np.where(occupied, np.minimum(low, padded[1:-1, 2:]), big)
-        lookup[:big] = low.ravel()
-        low = np.where(occupied, lookup[low], big)             # pointer jumping
-        if np.array_equal(low, labels):
-            return np.where(occupied, labels, -1)
-        labels = low
+    return tuple(ink.round().astype(np.uint8).tolist())
 
 
 def _drop_specks(ink: Image.Image) -> Image.Image:
     """Remove ink components that carry less than SPECK_FRACTION of the ink."""
     step = max(1, -(-max(ink.size) // COARSE))
-    coarse = np.asarray(ink.reduce(step) if step > 1 else ink, dtype=np.float32)   # mean ink per cell
+    coarse = pixels(ink.reduce(step) if step > 1 else ink).astype(np.float32)   # mean ink per cell
     h, w = coarse.shape
     occupied = np.zeros((h + 2, w + 2), bool)
     occupied[1:-1, 1:-1] = coarse > 0
@@ -116,13 +114,13 @@ def _drop_specks(ink: Image.Image) -> Image.Image:
     for dy in (0, 1, 2):
         for dx in (0, 1, 2):
             grown |= occupied[dy:dy + h, dx:dx + w]
-    labels = _label(grown)
-    ids, inverse = np.unique(labels[labels >= 0], return_inverse=True)
-    if len(ids) <= 1:
+    if is_connected(grown):
         return ink
-    mass = np.bincount(inverse, weights=coarse[labels >= 0])
-    keep_ids = ids[mass >= SPECK_FRACTION * mass.sum()]
-    keep = np.isin(labels, keep_ids).astype(np.uint8) * 255
+    _, starts, ends, run_label, count = run_components(grown, diagonal=False)
+    labels = label_pixels(grown, run_label, starts, ends)
+    mass = np.bincount(labels[grown], weights=coarse[grown], minlength=count)
+    kept = np.append(mass >= SPECK_FRACTION * mass.sum(), False)     # label -1 (no ink) -> the last: False
+    keep = kept[labels].astype(np.uint8) * 255
     mask = Image.fromarray(_cells_to_pixels(keep, step, ink.size), "L")
     return Image.composite(ink, Image.new("L", ink.size, 0), mask)
 
@@ -140,9 +138,10 @@ def _cells_to_pixels(cells: np.ndarray, step: int, size: tuple[int, int]) -> np.
 
 def stroke_width(ink: Image.Image) -> float:
     """Mean stroke width in pixels: twice the ink area over the ink's outline length."""
-    b = np.asarray(ink) > 127
-    area = int(b.sum())
-    outline = int((b[:, 1:] != b[:, :-1]).sum() + (b[1:] != b[:-1]).sum()) + 2 * (b[:, 0].sum() + b[0].sum())
+    b = pixels(ink) > 127
+    area = np.count_nonzero(b)
+    outline = (np.count_nonzero(b[:, 1:] != b[:, :-1]) + np.count_nonzero(b[1:] != b[:-1])
+               + 2 * (np.count_nonzero(b[:, 0]) + np.count_nonzero(b[0])))
     return 2.0 * area / max(1, outline)
 
 
@@ -156,7 +155,7 @@ def _thicken_thin_strokes(crop: Image.Image) -> Image.Image:
     big = crop.resize((max(1, round(crop.width * scale)), max(1, round(crop.height * scale))),
                       Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR)
     k = 2 * round((MIN_STROKE - width) * factor / 2) + 1      # odd kernel adding the missing width
-    grown = Image.fromarray(max_filter(np.asarray(big), k), "L")
+    grown = Image.fromarray(max_filter(pixels(big), k), "L")
     return grown.crop(grown.getbbox())
 
 
@@ -187,7 +186,7 @@ def normalize(ink: Image.Image) -> np.ndarray | None:
     scale = BOX / max(h, w)
     new_w, new_h = max(1, round(w * scale)), max(1, round(h * scale))
     method = Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR
-    small = np.asarray(ink.convert("F").resize((new_w, new_h), method), dtype=np.float32)
+    small = pixels(ink.convert("F").resize((new_w, new_h), method))
     small = np.clip(small / max(float(small.max()), 1e-6), 0.0, 1.0)
     mass = small.sum()
     cy = float(small.sum(axis=1) @ np.arange(new_h, dtype=np.float32) / mass)

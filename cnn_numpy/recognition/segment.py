@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from .components import components, union
+
 MAX_PIECES = 32          # pieces reported; more are ignored and the reading says so
 MAX_COMPONENTS = 4096    # more components than this is a texture or noise: no pieces, capped
 MAX_INK_SHARE = 0.5      # so is ink covering more than this share of the picture
@@ -69,66 +71,6 @@ class Segmentation:
     pieces: tuple[Piece, ...]       # left to right
     line_height: float              # median height of the tall pieces (px)
     capped: bool                    # more than MAX_PIECES pieces were found, or a texture (see above)
-
-
-def runs(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(H, W) bool -> the row, first column and end column (exclusive) of every horizontal run of
-    True, in row-major order."""
-    h, w = binary.shape
-    padded = np.zeros((h, w + 2), np.int8)
-    padded[:, 1:-1] = binary
-    edges = np.diff(padded, axis=1)
-    rows, starts = np.nonzero(edges == 1)
-    _, ends = np.nonzero(edges == -1)
-    return rows, starts, ends
-
-
-def union(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Connected components of the graph with nodes 0..n-1 and edges (a[k], b[k]) -> (n,) label per
-    node, the smallest node of its component. Roots hook onto the smaller root of each edge, then
-    pointer jumping flattens the trees; repeated until every edge joins equal labels."""
-    labels = np.arange(n)
-    while len(a):
-        la, lb = labels[a], labels[b]
-        if np.array_equal(la, lb):
-            break
-        low = np.minimum(la, lb)
-        np.minimum.at(labels, la, low)
-        np.minimum.at(labels, lb, low)
-        while True:
-            jumped = labels[labels]
-            if np.array_equal(jumped, labels):
-                break
-            labels = jumped
-    return labels
-
-
-def components(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """8-connected components of (H, W) bool -> (labels (H, W) int32 with -1 where False,
-    boxes (C, 4) int64 x0, y0, x1, y1 exclusive, areas (C,) int64)."""
-    h, w = binary.shape
-    rows, starts, ends = runs(binary)
-    stride = w + 2
-    start_keys, end_keys = rows * stride + starts, rows * stride + ends
-    # run j of the next row touches run i (8-connected) when start_j <= end_i and end_j >= start_i
-    first = np.searchsorted(end_keys, (rows + 1) * stride + starts, "left")
-    stop = np.searchsorted(start_keys, (rows + 1) * stride + ends, "right")
-    count = np.maximum(stop - first, 0)
-    a = np.repeat(np.arange(len(rows)), count)
-    b = first[a] + np.arange(len(a)) - np.repeat(np.cumsum(count) - count, count)
-    roots, run_label = np.unique(union(len(rows), a, b), return_inverse=True)
-    c = len(roots)
-    boxes = np.empty((c, 4), np.int64)
-    boxes[:, :2] = np.iinfo(np.int64).max
-    boxes[:, 2:] = -1
-    np.minimum.at(boxes[:, 0], run_label, starts)
-    np.minimum.at(boxes[:, 1], run_label, rows)
-    np.maximum.at(boxes[:, 2], run_label, ends)
-    np.maximum.at(boxes[:, 3], run_label, rows + 1)
-    areas = np.bincount(run_label, weights=ends - starts, minlength=c).astype(np.int64)
-    labels = np.full(h * w, -1, np.int32)
-    labels[np.flatnonzero(binary)] = np.repeat(run_label, ends - starts)
-    return labels.reshape(h, w), boxes, areas
 
 
 def line_height(heights: np.ndarray) -> float:

@@ -155,12 +155,15 @@ def test_large_jpeg_decoded_reduced(tmp_path):
     assert preprocess(loaded) is not None
 
 
-def test_exif_orientation_applied(tmp_path):
-    path = tmp_path / "sideways.jpg"
+@pytest.mark.parametrize("name", ["sideways.jpg", "sideways.png", "sideways.webp"])
+def test_exif_orientation_applied(tmp_path, name):
+    path = tmp_path / name
     exif = Image.Exif()
     exif[0x0112] = 6                              # stored sideways: display rotated 90 degrees
     Image.new("L", (40, 20), 0).save(path, exif=exif)
     assert open_image(path).size == (20, 40)
+    Image.new("L", (40, 20), 0).save(path)        # no orientation: as stored
+    assert open_image(path).size == (40, 20)
 
 
 def test_iter_image_paths(tmp_path):

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageOps
 
 from cnn_numpy.data.strokes import draw_strokes, fit_strokes
 from cnn_numpy.paths import REPO_ROOT
-from cnn_numpy.recognition.preprocess import max_filter, normalize_ink, preprocess
+from cnn_numpy.recognition.preprocess import max_filter, normalize_ink, pixels, preprocess
 
 # A "2": a hook, a diagonal and a base, in arbitrary units (y downward).
 TWO = [np.array([[0, 2], [1, 0.3], [3, 0], [4.5, 0.8], [4.6, 2.5], [3, 4.5], [0, 8], [5, 8]], np.float32)]
@@ -164,3 +164,9 @@ def test_extreme_aspect_ratio_memory_is_bounded_by_the_image(width, height):
     run = subprocess.run([sys.executable, "-c", BOUNDED_CHILD, str(width), str(height), str(budget)],
                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert run.returncode == 0 and run.stdout.split() == ["1.0"], run.stderr[-2000:]
+
+
+@pytest.mark.parametrize("mode", ["L", "F", "RGB"])
+def test_pixels_are_the_image_as_an_array(mode):
+    image = Image.fromarray(np.random.default_rng(0).integers(0, 256, (7, 13), dtype=np.uint8)).convert(mode)
+    assert np.array_equal(pixels(image), np.asarray(image)) and pixels(image).dtype == np.asarray(image).dtype

@@ -1,9 +1,6 @@
 """Segmentation of an ink map into digit pieces: components, merges, specks, order, cap and cuts (no network)."""
 from __future__ import annotations
 
-import time
-from collections import deque
-
 import numpy as np
 import pytest
 from number_drawings import canvas
@@ -16,58 +13,10 @@ from cnn_numpy.recognition.segment import (
     MAX_PIECES,
     PART_CUTS,
     SPLIT_ASPECT,
-    components,
     cut_candidates,
     merge_candidates,
     segment,
 )
-
-
-def flood_labels(binary: np.ndarray) -> np.ndarray:
-    """Reference 8-connected labelling by breadth-first search, labels in order of first pixel."""
-    labels = np.full(binary.shape, -1)
-    count = 0
-    for y, x in zip(*np.nonzero(binary)):
-        if labels[y, x] >= 0:
-            continue
-        labels[y, x], todo = count, deque([(y, x)])
-        while todo:
-            cy, cx = todo.popleft()
-            for ny in range(max(0, cy - 1), min(binary.shape[0], cy + 2)):
-                for nx in range(max(0, cx - 1), min(binary.shape[1], cx + 2)):
-                    if binary[ny, nx] and labels[ny, nx] < 0:
-                        labels[ny, nx] = count
-                        todo.append((ny, nx))
-        count += 1
-    return labels
-
-
-@pytest.mark.parametrize("seed", range(4))
-def test_components_match_a_flood_fill(seed):
-    binary = np.random.default_rng(seed).random((40, 57)) < (0.3, 0.45, 0.55, 0.6)[seed]
-    labels, boxes, areas = components(binary)
-    expected = flood_labels(binary)
-    assert (labels >= 0).tolist() == binary.tolist()
-    # the same partition: a one-to-one map between the two labellings
-    pairs = np.unique(np.stack([labels[binary], expected[binary]]), axis=1)
-    assert len(np.unique(pairs[0])) == len(np.unique(pairs[1])) == pairs.shape[1] == len(boxes)
-    for c in range(len(boxes)):
-        ys, xs = np.nonzero(labels == c)
-        assert tuple(boxes[c]) == (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1) and areas[c] == len(ys)
-
-
-def test_components_of_a_big_image_are_quick():
-    image = Image.new("L", (1200, 900), 0)
-    draw = ImageDraw.Draw(image)
-    rng = np.random.default_rng(0)
-    for _ in range(400):                                  # a page of marks
-        x, y = rng.uniform(0, 1180), rng.uniform(0, 880)
-        draw.line((x, y, x + rng.uniform(-20, 20), y + 20), fill=255, width=3)
-    binary = np.asarray(image) > 0
-    begin = time.perf_counter()
-    labels, boxes, _ = components(binary)
-    assert time.perf_counter() - begin < 0.5
-    assert 100 < len(boxes) <= 400
 
 
 def pieces(image: Image.Image) -> list[tuple[int, int, int, int]]:
