@@ -77,6 +77,8 @@ def add_train(sub) -> None:
                     help="share of the UNIPEN letters drawn each epoch as not-a-digit examples (default: %(default)s)")
     tr.add_argument("--noise", type=int_at_least(0), default=DATA.noise, metavar="N",
                     help="scribbles and noise images per epoch as not-a-digit examples (default: %(default)s)")
+    tr.add_argument("--pairs", type=int_at_least(0), default=DATA.pairs, metavar="N",
+                    help="touching pairs of pen digits per epoch as not-a-digit examples (default: %(default)s)")
     add_pen_dirs(tr)
     tr.add_argument("--val-size", type=int_at_least(0), default=DATA.val_size,
                     help="training images held out for validation")

@@ -27,6 +27,7 @@ class DataConfig:
     pen_styles: float = 0.3       # share of the pen zeros and sevens drawn slashed or crossed
     letters: float = 0.5          # share of the training letters drawn per epoch as not-a-digit (0: none)
     noise: int = 1000             # scribbles and noise images per epoch, as not-a-digit (0: none)
+    pairs: int = 0                # touching pairs of pen digits per epoch, as not-a-digit (0: none)
 
 
 @dataclass
@@ -58,11 +59,11 @@ def training_data(cfg: DataConfig, seed: int, epochs: int, data_dir: Path | str 
         x_train, y_train = np.concatenate([x_train, sx[:, None]]), np.concatenate([y_train, sy])
         styled = len(sy)
     extra = None
-    if cfg.pen_renders > 0 or cfg.letters > 0 or cfg.noise > 0:
+    if cfg.pen_renders > 0 or cfg.letters > 0 or cfg.noise > 0 or cfg.pairs > 0:
         digits = load_pendigits("train", pendigits_dir)
-        if cfg.pen_renders == 0:
+        if cfg.pen_renders == 0 and cfg.pairs == 0:
             digits = digits.subset(np.zeros(len(digits), bool))
         letters = split_by_writer(load_letters(unipen_dir))[0] if cfg.letters > 0 else None
-        mix = PenMix(cfg.pen_renders, cfg.pen_styles, cfg.letters, cfg.noise)
+        mix = PenMix(cfg.pen_renders, cfg.pen_styles, cfg.letters, cfg.noise, cfg.pairs)
         extra = PenEpochs(digits, letters, mix, seed, epochs)
     return TrainingData(x_train, y_train, x[val_idx], y[val_idx], styled, extra)

@@ -7,8 +7,9 @@ import pytest
 from cnn_numpy.data.strokes import PenDigits
 from cnn_numpy.nn.convnet import ConvNetConfig
 from cnn_numpy.nn.layers import NOT_A_DIGIT
+from cnn_numpy.recognition.components import components
 from cnn_numpy.training import trainer
-from cnn_numpy.training.pen_epochs import PenEpochs, PenMix, render_epoch
+from cnn_numpy.training.pen_epochs import PenEpochs, PenMix, render_epoch, touching_pair
 from cnn_numpy.training.trainer import TrainConfig, train
 
 LINE = [np.array([[0, 0], [0, 100]], np.float32)]
@@ -72,3 +73,16 @@ def test_training_with_pen_epochs_and_outliers_resumes_exactly(tmp_path, monkeyp
     resumed, _ = run(tmp_path / "cut", resume=True)
     for k in full.params:
         np.testing.assert_array_equal(full.params[k], resumed.params[k])
+
+
+def test_touching_pairs_touch_and_are_not_digits():
+    rng = np.random.default_rng(0)
+    for first, second in ((LINE, RING), (RING, RING), (LINE, LINE)):
+        pair = np.asarray(touching_pair(first, second, rng)) > 0
+        _, boxes, _ = components(pair)
+        assert len(boxes) == 1                             # the two digits' inks touch: one piece
+        assert pair.any(axis=0).all()                      # no empty column between them either
+        if first is RING and second is RING:               # side by side: "00" is about twice as wide as tall
+            assert pair.shape[1] > 1.5 * pair.shape[0]
+    x, y = render_epoch(digits(), None, PenMix(renders=1, pairs=5), seed=1, epoch=0)
+    assert len(x) == 6 + 5 and all(y[6:] == NOT_A_DIGIT) and all(x[i].max() > 0.5 for i in range(6, 11))
