@@ -7,7 +7,8 @@ is forgotten, and the result is written as *personal weights* beside, never over
 Only the layers above the convolution move (W2, b2, W3, b3). Replay: MNIST training images when the
 MNIST files are found (``--data-dir`` / $HDR_DATA_DIR / the user cache), every digit keeping its usual
 share of each batch (:func:`_batch_plan`); without them, the fine-tuning is held near the base weights
-instead (an L2 pull toward them, "L2-SP", Li et al. 2018).
+instead (an L2 pull toward them, "L2-SP", Li et al. 2018). Samples that leave out some digit are learned only
+until they are read surely (:func:`fine_tune`): they cannot show what learning them further costs the others.
 
 Personal weights are ordinary weights (:func:`cnn_numpy.weights.save_weights`, loadable by
 ``Recognizer.from_weights``) whose metadata adds "personal": the base weights' file name and
@@ -60,6 +61,7 @@ class PersonalizeConfig:
     anchor_no_replay: float = 1e-2   # the same without replay data
     check: int = 2000                # replayed images held out to check that everyone's digits are still read
     tolerance: float = 0.003         # accuracy they may lose; beyond it the change is scaled back (see _scale_back)
+    fit_margin: float = 0.9          # samples leaving out a digit: learn a digit until its samples read this sure
     seed: int = 0
     aug: AugmentConfig = field(default_factory=AugmentConfig)
 
@@ -98,19 +100,29 @@ def _gradient(net: SimpleConvNet, x: np.ndarray, y: np.ndarray, slots: dict[str,
 
 
 def _batch_plan(labels: np.ndarray, size: int, share: float, rng: np.random.Generator,
-                replay_labels: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+                replay_labels: np.ndarray | None, learning: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(digit of every slot of a batch (size,), which slots take a view of the user's samples (size,) bool).
 
     With replay, the digits are drawn uniformly and a digit the user gave samples of takes one of them
     with probability ``share``, else a replayed image (a user's sample when the replay has none of that
     digit): the batch keeps every digit's usual share, so a few samples of one digit teach that digit
-    without making the network prefer it. Without replay every slot is a user's sample, drawn uniformly."""
+    without making the network prefer it. ``learning`` (10,) bool, default all: digits whose samples
+    are still wanted; the others' slots all replay. Without replay every slot is a user's sample, drawn
+    uniformly."""
     if replay_labels is None:
         return labels[rng.integers(0, len(labels), size)], np.ones(size, bool)
     has_own = np.bincount(labels, minlength=10) > 0
     has_replay = np.bincount(replay_labels, minlength=10)[:10] > 0
+    learn = has_own if learning is None else has_own & learning
     digits = rng.choice(np.flatnonzero(has_own | has_replay), size)
-    return digits, has_own[digits] & ((rng.random(size) < share) | ~has_replay[digits])
+    return digits, (learn[digits] & (rng.random(size) < share)) | (has_own[digits] & ~has_replay[digits])
+
+
+def _unsure_digits(net: SimpleConvNet, x: np.ndarray, y: np.ndarray, margin: float) -> np.ndarray:
+    """(10,) bool: the digits of which ``net`` gives some sample (x (N, 1, 28, 28), y (N,)) a probability of
+    its own digit below ``margin``."""
+    sure = net.predict_proba(x)[np.arange(len(y)), y] >= margin
+    return np.bincount(y[~sure], minlength=10)[:10] > 0
 
 
 def fine_tune(net: SimpleConvNet, inputs: np.ndarray, labels: np.ndarray, config: PersonalizeConfig,
@@ -120,7 +132,13 @@ def fine_tune(net: SimpleConvNet, inputs: np.ndarray, labels: np.ndarray, config
     the change kept by :func:`_scale_back`). Each batch mixes augmented views of the samples with images of
     ``replay`` (:func:`_batch_plan`), of which the last ``config.check`` are held out for the check; without
     replay, an L2 pull toward ``net`` instead, and no check. ``progress(fraction)`` is called after every
-    step; Cancelled when ``cancelled()`` turns true. ``net`` itself is left unchanged."""
+    step; Cancelled when ``cancelled()`` turns true. ``net`` itself is left unchanged.
+
+    When the samples leave out some digit and there is replay, a digit's slots go back to replay once
+    ``net`` reads all of its samples (un-augmented) with a probability of at least ``config.fit_margin``,
+    and fine-tuning ends early once it so reads them all: samples of a few digits say nothing about the
+    user's other digits, so the network moves only as far as they need (learning a writer's 9 further made
+    their own 3s read as 9). Samples of every digit show those conflicts and train the full course."""
     if len(inputs) == 0:
         raise PersonalizeError("There are no samples to learn from.")
     base = {k: v.copy() for k, v in net.params.items()}
@@ -138,12 +156,21 @@ def fine_tune(net: SimpleConvNet, inputs: np.ndarray, labels: np.ndarray, config
         replay = replay[0][:-config.check], replay[1][:-config.check]
     replay_labels = np.asarray(replay[1], np.int64) if replay is not None else None
     replay_of = [np.flatnonzero(replay_labels == d) for d in range(10)] if replay is not None else []
+    stop_when_sure = replay is not None and len(np.unique(y_own)) < 10
+    every = max(1, len(y_own) // config.batch_size)    # check every so often: about a batch's forward pass a step
+    learning = None
     optimizer = Adam()
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for step in range(config.steps):
             if cancelled is not None and cancelled():
                 raise Cancelled("Personalising was cancelled; nothing was written.")
-            digits, own = _batch_plan(y_own, config.batch_size, config.sample_share, rng, replay_labels)
+            if stop_when_sure and step % every == 0:
+                learning = _unsure_digits(tuned, x_own, y_own, config.fit_margin)
+                if not learning.any():                 # every sample is read surely: done early
+                    if progress is not None:
+                        progress(1.0)
+                    break
+            digits, own = _batch_plan(y_own, config.batch_size, config.sample_share, rng, replay_labels, learning)
             xb = np.empty((config.batch_size, 1, 28, 28), np.float32)
             picks = np.array([rng.choice(own_of[d]) for d in digits[own]], np.int64)
             if own.any():
