@@ -9,8 +9,12 @@ development set's renderers (cnn_numpy/evaluation/number_sets.py):
     photo_12mp        a 4000x3000 photo of a 6-digit number on paper, saved as JPEG; the time covers
                       opening the file (cnn_numpy.data.image_files.open_image) and reading it
                       (target: 1.5 s)
+    canvas_8_touching the same 8 digits drawn TOUCHING_NUMBERS times with at least two touching pairs
+                      each (the number reader then cuts candidates and reads them, in up to three
+                      rounds; target: 30 ms)
 and prints, one per line, ``name_median: T ms`` and ``name_max: T ms`` over --runs runs (the photo:
-a quarter as many), then the 1-minute load average, which says how busy the machine was.
+a quarter as many; the touching numbers: a quarter as many each), then the 1-minute load average,
+which says how busy the machine was.
 """
 from __future__ import annotations
 
@@ -35,6 +39,7 @@ from cnn_numpy.recognition.recognizer import Recognizer
 CANVAS_DIGITS = "20261948"
 PHOTO_DIGITS = "731084"
 PHOTO_SIZE = (4000, 3000)
+TOUCHING_NUMBERS = 5
 
 
 def strokes_of(text: str) -> list[list[np.ndarray]]:
@@ -62,6 +67,15 @@ def main() -> int:
         text = read_number(recognizer, open_image(path)).text
         print(f"photo: {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} JPEG, {PHOTO_DIGITS} read as {text or '(nothing)'}")
         report("photo_12mp", timed(lambda: read_number(recognizer, open_image(path)), max(1, args.runs // 4)))
+    touching_numbers: list = []
+    while len(touching_numbers) < TOUCHING_NUMBERS:
+        image, touching = canvas_number(strokes_of(CANVAS_DIGITS), 0.8, rng, touch=0.4)
+        if touching >= 2:
+            touching_numbers.append(image)
+    texts = [read_number(recognizer, image).text or "(nothing)" for image in touching_numbers]
+    print(f"touching: {CANVAS_DIGITS} read as {', '.join(texts)}")
+    report("canvas_8_touching", [t for image in touching_numbers
+                                 for t in timed(lambda: read_number(recognizer, image), max(1, args.runs // 4))])
     print(f"load_average: {os.getloadavg()[0]:.2f}")
     return 0
 

@@ -172,7 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="image files or folders of images")
     pr.add_argument("--json", action="store_true", help="one JSON object per line")
     pr.add_argument("--batch-size", type=int_at_least(1), default=BATCH, help="images per network pass")
-    pr.add_argument("--workers", type=int_at_least(1), default=None, help="decoding processes (default: CPU count)")
+    pr.add_argument("--workers", type=int_at_least(1), default=None,
+                    help="processes reading and recognising the files (default: CPU count)")
     pr.add_argument("--multi", action="store_true",
                     help="read every digit of each image, left to right (a number), with its box")
 

@@ -51,20 +51,22 @@ def open_image(path: Path | str) -> Image.Image:
     path = Path(path)
     _check_file(path)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), open(path, "rb") as fp:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path, formats=FORMATS) as im:
-                w, h = im.size
-                if w * h > MAX_PIXELS:
-                    raise ImageFileError(path, f"image too large: {w}x{h} pixels (limit {MAX_PIXELS:,})")
-                if max(w, h) > DRAFT_SIDE:   # only JPEG decoders implement draft; others ignore it
-                    im.draft("L", (max(1, w * DRAFT_SIDE // max(w, h)), max(1, h * DRAFT_SIDE // max(w, h))))
-                im.load()
-                # A copy (leaving ``with`` closes the file and the decoded frame), upright as
-                # viewers show it: photos often store their orientation in EXIF.
-                if im.format in _NO_EXIF_FORMATS and not _ORIENTATION_KEYS.intersection(im.info):
-                    return im.copy()         # nothing can turn it: skip parsing (a quarter of predict's decoding)
-                return ImageOps.exif_transpose(im)
+            im = Image.open(fp, formats=FORMATS)
+            w, h = im.size
+            if w * h > MAX_PIXELS:
+                raise ImageFileError(path, f"image too large: {w}x{h} pixels (limit {MAX_PIXELS:,})")
+            if max(w, h) > DRAFT_SIDE:   # only JPEG decoders implement draft; others ignore it
+                im.draft("L", (max(1, w * DRAFT_SIDE // max(w, h)), max(1, h * DRAFT_SIDE // max(w, h))))
+            im.load()
+            # Upright as viewers show it: photos often store their orientation in EXIF. The first frame
+            # is decoded, so the image outlives the file (read through our own file object, which Pillow
+            # does not close); a copy where EXIF may turn it, made while the file is open (a camera's
+            # MPO reads its other frames' data from it).
+            if im.format in _NO_EXIF_FORMATS and not _ORIENTATION_KEYS.intersection(im.info):
+                return im                # nothing can turn it: no EXIF parsing, no copy (a fifth of the decoding)
+            return ImageOps.exif_transpose(im)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
         raise ImageFileError(path, f"refused as a possible decompression bomb ({e})") from None
     except UnidentifiedImageError:

@@ -75,11 +75,11 @@ def _extent(strokes: list[np.ndarray]) -> np.ndarray:
 
 
 def layout(strokes: list[list[np.ndarray]], writer_height: float, height: float, pen: float,
-           rng: np.random.Generator) -> tuple[list[np.ndarray], int]:
+           rng: np.random.Generator, touch: float = TOUCH) -> tuple[list[np.ndarray], int]:
     """Digits (strokes in the writer's units) -> (all their strokes placed left to right, in pixels;
     the number of touching pairs): digit height ``height`` times the digit's size relative to the
-    writer's median (0.7-1.15), bottoms within 4 % of the height of one line, gaps GAPS, a pair in
-    ten touching."""
+    writer's median (0.7-1.15), bottoms within 4 % of the height of one line, gaps GAPS, a share
+    ``touch`` of the pairs (TOUCH: one in ten) touching."""
     placed: list[np.ndarray] = []
     right_edge, touching = 0.0, 0
     for digit in strokes:
@@ -90,7 +90,7 @@ def layout(strokes: list[list[np.ndarray]], writer_height: float, height: float,
         left = np.concatenate(shaped)[:, 0].min()
         if not placed:
             x = -left
-        elif rng.random() < TOUCH:
+        elif rng.random() < touch:
             x = touching_shift(placed, shaped, right_edge - left, pen, height)
             touching += 1
         else:
@@ -101,13 +101,13 @@ def layout(strokes: list[list[np.ndarray]], writer_height: float, height: float,
     return placed, touching
 
 
-def canvas_number(strokes: list[list[np.ndarray]], writer_height: float, rng: np.random.Generator
-                  ) -> tuple[Image.Image, int]:
+def canvas_number(strokes: list[list[np.ndarray]], writer_height: float, rng: np.random.Generator,
+                  touch: float = TOUCH) -> tuple[Image.Image, int]:
     """Digits (strokes in the writer's units, ``writer_height`` the writer's median digit height)
     -> (the number on the app's canvas: 280 px tall, digits 100-190 px, pen 8-22 px, white on
     black; its number of touching pairs)."""
     height, pen = rng.uniform(100, 190), rng.uniform(8, 22)
-    placed, touching = layout(strokes, writer_height, height, pen, rng)
+    placed, touching = layout(strokes, writer_height, height, pen, rng, touch)
     return _draw(placed, pen, rng.uniform(15, 40), CANVAS_HEIGHT), touching
 
 

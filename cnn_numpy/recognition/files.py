@@ -1,13 +1,15 @@
-"""Image files to network inputs, fast: the engine of ``python main.py predict``.
+"""Image files to recognitions, fast: the engine of ``python main.py predict``.
 
-Decoding and preprocessing (the costly part) run in a pool of worker processes over chunks
-of paths; the caller runs the network on batches of the resulting 28x28 inputs, in input
-order. Only a bounded window of chunks is in flight, so memory does not grow with the number
-of files. Small inputs are handled in-process (no pool start-up).
+Files are read in batches: each batch is decoded, preprocessed and recognised in one network pass,
+by a pool of worker processes (each holding the recognizer) over batches of paths, the results
+coming back in input order. The workers do all of the work, so the caller only writes the answers:
+the network running in the caller instead would be a third busy process on two cores, costing a
+fifth of the throughput. Only a bounded window of batches is in flight, so memory does not grow with
+the number of files. Small inputs are handled in-process (no pool start-up).
 
-For throughput, BLAS should run single-threaded in this process (importing ``cnn_numpy``
-before NumPy sets this default; see cnn_numpy/__init__.py): the workers already use every core, and
-a multi-threaded BLAS spinning against them costs about a third of the throughput.
+BLAS should run single-threaded (importing ``cnn_numpy`` before NumPy sets this default; see
+cnn_numpy/__init__.py): the workers already use every core, and a multi-threaded BLAS in each
+would spin against the others.
 """
 from __future__ import annotations
 
@@ -22,15 +24,17 @@ import numpy as np
 
 from ..data.image_files import ImageFileError, open_image
 from .preprocess import preprocess
-from .recognizer import Recognition, Recognizer
+from .recognizer import Recognition, Recognitions, Recognizer
 
-BATCH = 256              # images per network pass
-POOL_MIN_FILES = 64      # fewer files than this: decode in-process
-CHUNK = 32               # paths per task sent to a worker
-AHEAD = 4                # chunks in flight per worker
+BATCH = 64               # images per network pass, and per task of a worker
+POOL_MIN_FILES = 64      # fewer files than this: read in-process
+AHEAD = 4                # batches in flight per worker
 
 Loaded = np.ndarray | None | ImageFileError   # network input, blank image, or why the file failed
 Source = Path | ImageFileError                 # a file to read, or a path known to fail (see iter_image_paths)
+Answer = Recognition | ImageFileError
+
+_RECOGNIZER: Recognizer | None = None          # in a worker process: the recognizer it was started with
 
 
 def load_input(path: Path) -> np.ndarray | None:
@@ -53,50 +57,53 @@ def _load_one(source: Source) -> Loaded:
         return e
 
 
-def _load_chunk(sources: list[Source]) -> list[Loaded]:
-    """Worker task: load every path of a chunk, failures as values."""
-    return [_load_one(source) for source in sources]
-
-
 def _path(source: Source) -> Path:
     return source.path if isinstance(source, ImageFileError) else source
 
 
-def load_inputs(sources: list[Source], workers: int) -> Iterator[tuple[Path, Loaded]]:
-    """(path, loaded) for every source, in order; decoded by ``workers`` processes when worth it."""
-    if workers <= 1 or len(sources) < POOL_MIN_FILES:
-        for source in sources:
-            yield _path(source), _load_one(source)
-        return
-    chunks = iter([sources[i:i + CHUNK] for i in range(0, len(sources), CHUNK)])
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        pending = deque((chunk, pool.submit(_load_chunk, chunk)) for chunk in islice(chunks, workers * AHEAD))
-        try:
-            while pending:
-                chunk, future = pending.popleft()
-                for nxt in islice(chunks, 1):
-                    pending.append((nxt, pool.submit(_load_chunk, nxt)))
-                yield from zip(map(_path, chunk), future.result())
-        finally:
-            for _, future in pending:
-                future.cancel()
+def recognize_batch(sources: list[Source], recognizer: Recognizer | None = None
+                    ) -> tuple[list[ImageFileError | None], Recognitions | None]:
+    """Read and recognise a batch of sources in one network pass (a worker's task: with its recognizer)
+    -> (why each source failed, None where it did not; the recognitions of the others, in order, as
+    arrays: one object to send back, not one per image)."""
+    recognizer = recognizer or _RECOGNIZER
+    loaded = [_load_one(source) for source in sources]
+    failed = [x if isinstance(x, ImageFileError) else None for x in loaded]
+    inputs = [x for x, error in zip(loaded, failed) if error is None]
+    return failed, recognizer.recognize_inputs(inputs) if inputs else None
+
+
+def _answers(batch: list[Source], result: tuple[list[ImageFileError | None], Recognitions | None]
+             ) -> Iterator[tuple[Path, Answer]]:
+    failed, recs = result
+    done = iter(recs or ())
+    return ((_path(source), error or next(done)) for source, error in zip(batch, failed))
+
+
+def _start_worker(recognizer: Recognizer) -> None:
+    global _RECOGNIZER
+    _RECOGNIZER = recognizer
 
 
 def recognize_files(recognizer: Recognizer, sources: list[Source], batch_size: int = BATCH,
-                    workers: int = 1) -> Iterator[tuple[Path, Recognition | ImageFileError]]:
+                    workers: int = 1) -> Iterator[tuple[Path, Answer]]:
     """(path, recognition or why the file failed) for every source (as iter_image_paths gives them),
-    in order; the network runs once per ``batch_size`` files."""
-    batch: list[tuple[Path, Loaded]] = []
-
-    def flush() -> Iterator[tuple[Path, Recognition | ImageFileError]]:
-        recs = iter(recognizer.recognize_inputs([x for _, x in batch if not isinstance(x, ImageFileError)]))
-        for path, loaded in batch:
-            yield path, loaded if isinstance(loaded, ImageFileError) else next(recs)
-        batch.clear()
-
-    for item in load_inputs(sources, workers):
-        batch.append(item)
-        if len(batch) >= batch_size:
-            yield from flush()
-    yield from flush()
+    in order; the network runs once per ``batch_size`` files, in ``workers`` processes when worth it."""
+    batches = (sources[i:i + batch_size] for i in range(0, len(sources), batch_size))
+    if workers <= 1 or len(sources) < POOL_MIN_FILES:
+        for batch in batches:
+            yield from _answers(batch, recognize_batch(batch, recognizer))
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_start_worker,
+                             initargs=(recognizer,)) as pool:
+        pending = deque((batch, pool.submit(recognize_batch, batch)) for batch in islice(batches, workers * AHEAD))
+        try:
+            while pending:
+                batch, future = pending.popleft()
+                for nxt in islice(batches, 1):
+                    pending.append((nxt, pool.submit(recognize_batch, nxt)))
+                yield from _answers(batch, future.result())
+        finally:
+            for _, future in pending:
+                future.cancel()

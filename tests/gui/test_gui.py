@@ -373,8 +373,8 @@ def test_main_without_display_says_so_in_one_line():
 @needs_x11_or_wayland
 def test_readme_test_command_runs_without_display():
     """tests/conftest.py chooses the offscreen platform itself (CI no longer sets it)."""
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/gui/test_gui.py",
-                           "-k", "test_clear_button_empties_canvas"],
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider",
+                           "tests/gui/test_gui.py", "-k", "test_clear_button_empties_canvas"],
                           cwd=REPO_ROOT, env=_without_display(), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "1 passed" in done.stdout
