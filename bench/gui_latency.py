@@ -2,9 +2,10 @@
 
 Prints, one per line:
     window_shown        process start (before Qt is imported) -> first paint of the main window
-    recognition_median  drawn digit -> recognised -> window repainted (median and max of --runs)
+    recognition_first   drawn digit -> recognised -> window repainted, the first time after start
+    recognition_median  the same, median and max of the --runs that follow
     network_median      the part of it spent in network passes (Recognizer.recognize_inputs)
-    number_median       the same for an 8-digit number drawn on the canvas (median and max)
+    number_first        the same for an 8-digit number drawn on the canvas (first, median and max)
     mnist_load_ui_block_max  longest event-loop block while switching to MNIST mode and
                         reading the test set (in a worker thread)
     score_ui_block_max  longest event-loop block during "Score 100 draws"
@@ -129,7 +130,8 @@ def main() -> int:
     window.set_recognizer(counted)
     drag_strokes(window.canvas, THREE)
     app.processEvents()
-    times = timed(lambda: (window.recognize(), window.repaint()), args.runs)
+    first, *times = timed(lambda: (window.recognize(), window.repaint()), args.runs + 1)
+    print(f"recognition_first: {ms(first)}")
     print(f"recognition_median: {ms(statistics.median(times))}")
     print(f"recognition_max: {ms(max(times))}")
     print(f"network_median: {ms(statistics.median(counted.seconds))}")
@@ -137,7 +139,8 @@ def main() -> int:
 
     window.canvas.clear()
     drag_strokes(window.canvas, number_strokes())
-    times = timed(lambda: (window.recognize(), window.repaint()), args.runs)
+    first, *times = timed(lambda: (window.recognize(), window.repaint()), args.runs + 1)
+    print(f"number_first: {ms(first)}")
     print(f"number_median: {ms(statistics.median(times))}")
     print(f"number_max: {ms(max(times))}")
     print(f"recognised_number: {window.digitLabel.text()} (drawn: 31313131)")
