@@ -65,15 +65,16 @@ def recognizer():
 
 @pytest.fixture
 def deny(monkeypatch):
-    """``deny(method, denied)``: make ``Path.<method>`` raise PermissionError for the paths where
+    """``deny(method, denied)``: make ``Path.<method>`` (or ``os.scandir``) raise PermissionError for the paths where
     ``denied(path)`` holds, as for a user without permission (tests may run as root, which ignores
     permission bits)."""
     def patch(method: str, denied) -> None:
-        original = getattr(Path, method)
+        owner = Path if method != "scandir" else os            # os.scandir(path): folders listed
+        original = getattr(owner, method)
 
         def guarded(self, *args, **kwargs):
-            if denied(self):
+            if denied(Path(self)):
                 raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
             return original(self, *args, **kwargs)
-        monkeypatch.setattr(Path, method, guarded)
+        monkeypatch.setattr(owner, method, guarded)
     return patch

@@ -10,6 +10,7 @@ according to their EXIF orientation.
 """
 from __future__ import annotations
 
+import os
 import stat
 import struct
 import warnings
@@ -116,16 +117,18 @@ def iter_image_paths(paths: list[Path]) -> list[Path | ImageFileError]:
             out.append(path)
             continue
         try:
-            entries = sorted(path.iterdir())
+            with os.scandir(path) as listing:      # the entries' types come with the listing: no stat each
+                names = sorted((e.name for e in listing if os.path.splitext(e.name)[1].lower() in IMAGE_EXTENSIONS
+                                and not e.name.startswith(".") and _is(e, os.DirEntry.is_file, True)),
+                               key=os.path.normcase)   # as Paths sort
         except OSError as e:
             out.append(ImageFileError(path, cannot("list folder", e)))
             continue
-        out += [p for p in entries if p.suffix.lower() in IMAGE_EXTENSIONS
-                and not p.name.startswith(".") and _is(p, Path.is_file, True)]
+        out += [path / name for name in names]
     return out
 
 
-def _is(path: Path, test: Callable[[Path], bool], otherwise: bool) -> bool:
+def _is(path: Path | os.DirEntry, test: Callable[[Path | os.DirEntry], bool], otherwise: bool) -> bool:
     """``test(path)``, or ``otherwise`` when the system cannot tell (Python < 3.14 raises then)."""
     try:
         return test(path)

@@ -6,6 +6,8 @@ answered the usual case, a single component, four times faster).
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 
@@ -81,19 +83,32 @@ def components(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return label_pixels(binary, run_label, starts, ends), boxes, areas
 
 
-def is_connected(grid: np.ndarray) -> bool:
-    """Whether the True cells of a small (H, W) bool grid are one 4-connected component (or none).
+def is_connected(grid: np.ndarray, dilate: bool = False) -> bool:
+    """Whether the True cells of a small (H, W) bool grid are one 4-connected component (or none);
+    with ``dilate``, those of the grid dilated by one cell in all eight directions (3x3) first.
 
     A bit-parallel flood fill: the grid is one Python integer, W + 1 bits a row (a zero column keeps
     shifts from wrapping to the next row), and the region grows into its four neighbours by shifts
     until it stops; the grid is connected when the region is all of it."""
     h, w = grid.shape
-    padded = np.zeros((h, w + 1), bool)
+    stride = w + 1
+    padded = np.zeros((h, stride), bool)
     padded[:, :w] = grid
     cells = int.from_bytes(np.packbits(padded, bitorder="little").tobytes(), "little")
-    region, stride = cells & -cells, w + 1                # start from the lowest set bit
+    if dilate:
+        inside = _inside(h, w)
+        cells = (cells | cells << 1 | cells >> 1) & inside
+        cells = (cells | cells << stride | cells >> stride) & inside
+    region = cells & -cells                               # start from the lowest set bit
     while True:
         grown = (region | region << 1 | region >> 1 | region << stride | region >> stride) & cells
         if grown == region:
             return region == cells
         region = grown
+
+
+@functools.lru_cache(maxsize=256)
+def _inside(h: int, w: int) -> int:
+    """The bits of every cell of an (h, w) grid laid out as in :func:`is_connected` (not the zero column)."""
+    row = (1 << w) - 1
+    return sum(row << (r * (w + 1)) for r in range(h))

@@ -107,15 +107,15 @@ def _drop_specks(ink: Image.Image) -> Image.Image:
     """Remove ink components that carry less than SPECK_FRACTION of the ink."""
     step = max(1, -(-max(ink.size) // COARSE))
     coarse = pixels(ink.reduce(step) if step > 1 else ink).astype(np.float32)   # mean ink per cell
+    if is_connected(coarse > 0, dilate=True):                # dilated 3x3: one-cell gaps bridged
+        return ink
     h, w = coarse.shape
     occupied = np.zeros((h + 2, w + 2), bool)
     occupied[1:-1, 1:-1] = coarse > 0
-    grown = np.zeros((h, w), bool)                            # dilate 3x3: bridge one-cell gaps
+    grown = np.zeros((h, w), bool)                            # the same dilation, as an array
     for dy in (0, 1, 2):
         for dx in (0, 1, 2):
             grown |= occupied[dy:dy + h, dx:dx + w]
-    if is_connected(grown):
-        return ink
     _, starts, ends, run_label, count = run_components(grown, diagonal=False)
     labels = label_pixels(grown, run_label, starts, ends)
     mass = np.bincount(labels[grown], weights=coarse[grown], minlength=count)
@@ -176,10 +176,11 @@ def max_filter(a: np.ndarray, k: int) -> np.ndarray:
 
 def normalize(ink: Image.Image) -> np.ndarray | None:
     """Ink image ('L', ink bright) -> MNIST-style (28, 28) float32 input, or None if blank."""
-    if ink.getbbox() is None:
+    box = ink.getbbox()
+    if box is None:
         return None
-    ink = _drop_specks(ink)
-    ink = ink.crop(ink.getbbox())
+    kept = _drop_specks(ink)
+    ink = kept.crop(box if kept is ink else kept.getbbox())
     if MIN_STROKE:
         ink = _thicken_thin_strokes(ink)
     w, h = ink.size
@@ -191,8 +192,8 @@ def normalize(ink: Image.Image) -> np.ndarray | None:
     mass = small.sum()
     cy = float(small.sum(axis=1) @ np.arange(new_h, dtype=np.float32) / mass)
     cx = float(small.sum(axis=0) @ np.arange(new_w, dtype=np.float32) / mass)
-    y0 = int(np.clip(round(FIELD / 2 - cy), 0, FIELD - new_h))
-    x0 = int(np.clip(round(FIELD / 2 - cx), 0, FIELD - new_w))
+    y0 = min(max(round(FIELD / 2 - cy), 0), FIELD - new_h)
+    x0 = min(max(round(FIELD / 2 - cx), 0), FIELD - new_w)
     out = np.zeros((FIELD, FIELD), np.float32)
     out[y0:y0 + new_h, x0:x0 + new_w] = small
     return out

@@ -164,7 +164,7 @@ def test_unreadable_paths_each_get_an_error_line(folder, weights, monkeypatch, c
         sub.mkdir()
         draw_strokes(one(), 8, SIZE).save(sub / "a.png")
     deny("stat", lambda p: p.parent == locked)
-    deny("iterdir", lambda p: p == unlisted)
+    deny("scandir", lambda p: p == unlisted)
     paths = [long_name, locked / "a.png", unlisted, folder / "a_one.png"]
     assert cmd_predict(paths, weights, as_json=as_json, workers=1) == 1
     out, err = capsys.readouterr()

@@ -219,7 +219,7 @@ def test_iter_image_paths_keeps_unreadable_paths(tmp_path, monkeypatch, deny):
         sub.mkdir()
         (sub / "a.png").write_bytes(b"x")
     deny("stat", lambda p: p.parent == locked)      # lists, but no search permission
-    deny("iterdir", lambda p: p == unlisted)
+    deny("scandir", lambda p: p == unlisted)
     out = iter_image_paths([long_name, locked / "a.png", unlisted, locked, folder])
     assert out[:2] == [long_name, locked / "a.png"] and out[3:] == [locked / "a.png", folder / "a.png"]
     assert isinstance(out[2], ImageFileError) and out[2].path == unlisted
