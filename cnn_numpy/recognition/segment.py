@@ -130,7 +130,8 @@ def _merge(boxes: np.ndarray) -> np.ndarray:
 def piece_mask(seg: Segmentation, piece: Piece) -> np.ndarray:
     """(h, w) bool over the piece's box: its components' pixels (where it keeps them)."""
     x0, y0, x1, y1 = piece.box
-    mask = np.isin(seg.labels[y0:y1, x0:x1], piece.parts)
+    labels = seg.labels[y0:y1, x0:x1]
+    mask = labels == piece.parts[0] if len(piece.parts) == 1 else np.isin(labels, piece.parts)
     return mask if piece.keep is None else mask & piece.keep
 
 
@@ -209,20 +210,23 @@ def seams(mask: np.ndarray, starts: np.ndarray) -> np.ndarray:
     h, w = mask.shape
     cost = mask.astype(np.float32)
     drift = DRIFT * np.abs(np.arange(w)[None, :] - np.asarray(starts)[:, None]).astype(np.float32)
-    total = cost[0][None, :] + drift
-    moves = np.zeros((h, len(starts), w), np.int8)
-    padded = np.full((len(starts), w + 2), np.inf, np.float32)
-    left, middle, right = padded[:, :-2], padded[:, 1:-1], padded[:, 2:]
+    totals = np.empty((h, len(starts), w + 2), np.float32)   # cheapest path cost to each pixel, inf outside
+    totals[:, :, [0, -1]] = np.inf
+    totals[0, :, 1:-1] = cost[0][None, :] + drift
     for y in range(1, h):
-        middle[:] = total
-        best = np.minimum(np.minimum(left, middle), right)
-        moves[y] = np.where(middle == best, 0, np.where(left == best, -1, 1))
-        total = best + cost[y][None, :] + drift
+        above = totals[y - 1]
+        best = np.minimum(np.minimum(above[:, :-2], above[:, 1:-1]), above[:, 2:])
+        row = totals[y, :, 1:-1]
+        np.add(best, cost[y][None, :], out=row)
+        row += drift
     path = np.empty((len(starts), h), np.int64)
-    path[:, -1] = total.argmin(axis=1)
+    path[:, -1] = totals[-1, :, 1:-1].argmin(axis=1)
     k = np.arange(len(starts))
-    for y in range(h - 1, 0, -1):
-        path[:, y - 1] = path[:, y] + moves[y, k, path[:, y]]
+    for y in range(h - 1, 0, -1):     # step back to the cheapest of the three above: straight up first, then left
+        x = path[:, y] + 1            # in the padded columns
+        left, middle, right = totals[y - 1, k, x - 1], totals[y - 1, k, x], totals[y - 1, k, x + 1]
+        best = np.minimum(np.minimum(left, middle), right)
+        path[:, y - 1] = path[:, y] + np.where(middle == best, 0, np.where(left == best, -1, 1))
     return path
 
 
