@@ -26,7 +26,6 @@ from cnn_numpy.paths import MAIN_WINDOW_UI
 from cnn_numpy.recognition.numbers import NumberReading
 from cnn_numpy.recognition.recognizer import Recognition, Recognitions, Recognizer
 
-from .annotations import annotated_image
 from .background import BackgroundCall
 from .i18n import install_language, resolve_language
 from .mnist_draws import MnistDraws, Sample, Tally
@@ -35,6 +34,7 @@ from .pictures import PictureLoader, ReadPicture, picture_in, read_number_with_p
 from .qimage_pil import qimage_to_pil
 from .scoring import HundredDraws
 from .slot_errors import guarded_slot
+from .widgets.annotations import annotated_image
 
 MnistLoader = Callable[[str], tuple[np.ndarray, np.ndarray]]
 RIGHT_STYLE = "color: #2e7d32;"
