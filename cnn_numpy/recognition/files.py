@@ -26,7 +26,7 @@ from ..data.image_files import ImageFileError, open_image
 from .preprocess import preprocess
 from .recognizer import Recognition, Recognitions, Recognizer
 
-BATCH = 64               # images per network pass, and per task of a worker
+BATCH = 128              # images per network pass, and per task of a worker
 POOL_MIN_FILES = 64      # fewer files than this: read in-process
 AHEAD = 4                # batches in flight per worker
 
