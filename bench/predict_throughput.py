@@ -1,20 +1,20 @@
 """Throughput of ``python main.py predict`` on canvas-like 280x280 PNG digits, decoding included.
 
-    python -m bench.predict_throughput [--n 5000] [--workers N] [--batch-size 256] [--weights P]
+    python -m bench.predict_throughput [--n 5000] [--workers N] [--batch-size 128] [--weights P]
 
 Draws N digits (templates of the ten digits, jittered, random size/position/pen width, as on
-the app's canvas) into a temporary folder, runs predict's engine (cnn_numpy.recognition.files,
-decoding workers and batched network passes) on the folder, writing the JSON lines predict
+the app's canvas) into a temporary folder, runs predict's engine (cnn_numpy.recognition.files:
+worker processes reading and recognising batches of files) on the folder, writing the JSON lines predict
 writes to /dev/null, and prints, one per line at the end:
     images: N
     seconds: S              wall time of the predict engine (weights loading included)
     images_per_second: R
-Before them it prints the CPU time per image (parent + decoding workers), which shows what the
+Before them it prints the CPU time per image (parent + workers), which shows what the
 machine could do when the wall time is distorted by other jobs: about 2 cores / that time.
 
 BLAS is limited to one thread (importing cnn_numpy first sets that default, as for ``python
-main.py predict``): the decoding workers already use every core, and a multi-threaded BLAS in
-the parent would spin against them.
+main.py predict``): the workers already use every core, and a multi-threaded BLAS in each
+would spin against the others.
 """
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def cpu_seconds() -> tuple[float, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=5000, help="number of images")
-    ap.add_argument("--workers", type=int, default=None, help="decoding processes (default: CPU count)")
+    ap.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count)")
     ap.add_argument("--batch-size", type=int, default=BATCH)
     ap.add_argument("--weights", type=Path, default=None, help="weights .npz (default: the shipped file)")
     args = ap.parse_args()

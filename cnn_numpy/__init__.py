@@ -16,7 +16,7 @@ the architecture:
 Nothing here imports Qt or the command line (hdr_gui/, hdr_cli/ sit above this package).
 
 BLAS threads: one, unless the environment says otherwise. The app answers one image at a
-time, predict's decoding workers use every core, and on a busy 2-core machine a second BLAS
+time, predict's workers use every core, and on a busy 2-core machine a second BLAS
 thread makes training and evaluation slower, not faster (bench/README.md). This takes effect
 when ``cnn_numpy`` is imported before NumPy, as every entry point of the project does.
 """
