@@ -8,12 +8,13 @@ import pathlib
 import sys
 from collections.abc import Mapping
 
-from PyQt5.QtCore import QCoreApplication, Qt
+from PyQt5.QtCore import QCoreApplication, Qt, QTimer
 from PyQt5.QtWidgets import QApplication, QMessageBox, QWidget
 
 from cnn_numpy.data.mnist import load_mnist
 from cnn_numpy.errors import HdrError
 from cnn_numpy.paths import DEFAULT_WEIGHTS
+from cnn_numpy.recognition.numbers import warm_up
 from cnn_numpy.recognition.recognizer import Recognizer
 
 from .main_window import MainWindow
@@ -73,7 +74,10 @@ def start(weights: pathlib.Path | None = None, data_dir: pathlib.Path | None = N
     """Show the main window, then load the weights (a failure is explained over the window)."""
     window = MainWindow(mnist_loader=functools.partial(load_mnist, data_dir=data_dir), lang=lang)
     window.show()
-    window.set_recognizer(load_recognizer(weights, parent=window))
+    recognizer = load_recognizer(weights, parent=window)
+    window.set_recognizer(recognizer)
+    if recognizer is not None:               # once the window is painted: the first answer then is quick too
+        QTimer.singleShot(0, functools.partial(warm_up, recognizer))
     return window
 
 

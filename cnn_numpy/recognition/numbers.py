@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from ..data.image_files import ImageFileError, open_image
 from .paper import InkMap, ink_map, upright
@@ -153,6 +153,15 @@ def _cut_aspect(recs: Recognitions, index: int, split: str, single: bool) -> flo
     if split == "network" and recs.verdicts[index] in (SINGLE_DOUBT if single else DOUBT_VERDICTS):
         return DOUBT_ASPECT
     return np.inf if single else SPLIT_ASPECT
+
+
+def warm_up(recognizer: Recognizer) -> None:
+    """Read a small drawn stroke and forget the answer: a process's first reading pays for NumPy's lazy
+    imports and first-call set-up (about 20 ms against 5); the app does this right after its window is
+    shown, so that the user's first answer is as quick as the others."""
+    image = Image.new("L", (56, 28))
+    ImageDraw.Draw(image).line((14, 4, 14, 24), fill=255, width=3)
+    read_number(recognizer, image)
 
 
 def read_number_file(recognizer: Recognizer, path: Path) -> NumberReading:

@@ -400,3 +400,16 @@ def test_real_network_scores_hundred_mnist_draws(make_window, recognizer, mnist_
     qtbot.mouseClick(window.scoreButton, Qt.LeftButton)
     qtbot.waitUntil(lambda: window.scoreTable.rowCount() == 11)
     assert int(window.scoreTable.item(10, 2).text().rstrip("%")) >= 90
+
+
+@pytest.mark.needs_weights
+def test_start_warms_the_recognizer_up_once_the_window_is_shown(qtbot, monkeypatch, tmp_path):
+    """The first answer of a process would pay for NumPy's lazy imports (about 20 ms): the app reads a
+    stroke itself right after showing its window."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))        # the user's data folder: a temporary one
+    warmed = []
+    monkeypatch.setattr(gui_app, "warm_up", warmed.append)
+    window = gui_app.start(lang="en")
+    qtbot.addWidget(window)
+    assert window.isVisible() and not warmed                  # not before the event loop has run
+    qtbot.waitUntil(lambda: warmed == [window.recognizer()])

@@ -10,7 +10,7 @@ from number_drawings import PEN, canvas, number_strokes
 from PIL import Image, ImageDraw, ImageFilter
 
 from cnn_numpy.data.strokes import draw_strokes
-from cnn_numpy.recognition.numbers import PIECE_FLOOR, NumberReading, read_number, read_number_file
+from cnn_numpy.recognition.numbers import PIECE_FLOOR, NumberReading, read_number, read_number_file, warm_up
 from cnn_numpy.recognition.paper import WORK_SIDE, ink_map
 from cnn_numpy.recognition.segment import MAX_PIECES, SPLIT_ASPECT, segment
 
@@ -166,3 +166,15 @@ def test_a_digit_drawn_in_two_pieces_apart_reads_as_one(recognizer):
     reading = read_number(recognizer, image)
     assert reading.text == "4" and len(reading.digits) == 1
     assert reading.digits[0].box[0] <= 80 and reading.digits[0].box[2] >= 180
+
+
+def test_warm_up_reads_one_stroke_through_the_network(recognizer, monkeypatch):
+    passes = []
+    original = recognizer.recognize_inputs
+
+    def counted(inputs):
+        passes.append(len(inputs))
+        return original(inputs)
+    monkeypatch.setattr(recognizer, "recognize_inputs", counted)
+    assert warm_up(recognizer) is None
+    assert passes and passes[0] >= 1
