@@ -3,9 +3,9 @@
 Each epoch, every pen digit (and each chosen letter, scribble or noise image, the examples of
 what is not a digit) is drawn on a 280x280 canvas with a random size, position and pen width,
 some zeros and sevens in a synthesised style, then normalised by the app's own preprocessing.
-Also not a digit: two digits of one writer pushed together until their inks touch, as in a
-number (:func:`touching_pair`), so that the network does not read a touching pair as one digit
-and number reading cuts it (cnn_numpy/recognition/numbers.py).
+Optionally (``pairs``; not in the shipped recipe, measured in the README's "Reading numbers"), also
+not a digit: two digits of one writer pushed together until their inks touch, as in a number
+(:func:`touching_pair`), so that the network learns not to read a touching pair as one digit.
 The draws are seeded by (seed, epoch), so a resumed run sees the same samples. The next epoch
 is drawn in a background process while the current one trains (the trainer uses one core).
 """
