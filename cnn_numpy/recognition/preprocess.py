@@ -28,7 +28,7 @@ import functools
 import numpy as np
 from PIL import Image
 
-from .components import is_connected, label_pixels, run_components
+from .components import dilate, is_connected, label_pixels, run_components
 
 BOX, FIELD = 20, 28          # MNIST: digit fitted in 20x20, centred by mass in 28x28
 NOISE_FRACTION = 0.25        # ink below this fraction of the peak is noise
@@ -107,15 +107,9 @@ def _drop_specks(ink: Image.Image) -> Image.Image:
     """Remove ink components that carry less than SPECK_FRACTION of the ink."""
     step = max(1, -(-max(ink.size) // COARSE))
     coarse = pixels(ink.reduce(step) if step > 1 else ink).astype(np.float32)   # mean ink per cell
-    if is_connected(coarse > 0, dilate=True):                # dilated 3x3: one-cell gaps bridged
+    grown = dilate(coarse > 0)                                 # 3x3: one-cell gaps bridged
+    if is_connected(grown):
         return ink
-    h, w = coarse.shape
-    occupied = np.zeros((h + 2, w + 2), bool)
-    occupied[1:-1, 1:-1] = coarse > 0
-    grown = np.zeros((h, w), bool)                            # the same dilation, as an array
-    for dy in (0, 1, 2):
-        for dx in (0, 1, 2):
-            grown |= occupied[dy:dy + h, dx:dx + w]
     _, starts, ends, run_label, count = run_components(grown, diagonal=False)
     labels = label_pixels(grown, run_label, starts, ends)
     mass = np.bincount(labels[grown], weights=coarse[grown], minlength=count)
