@@ -80,29 +80,3 @@ def render_all(digits: PenDigits, seed: int = 0, size: int = CANVAS) -> Iterator
     """Every sample drawn on a canvas with a seeded random size, position and pen width, one at a time."""
     rng = np.random.default_rng(seed)
     return (render_digit(s, rng, size) for s in digits.strokes)
-
-
-def _dense(strokes: list[np.ndarray], step: float) -> np.ndarray:
-    """Points along the strokes, at most ``step`` apart."""
-    out = []
-    for s in strokes:
-        out.append(s[:1])
-        for a, b in zip(s[:-1], s[1:]):
-            n = int(np.ceil(np.hypot(*(b - a)) / step))
-            if n > 0:
-                out.append(a + (b - a) * (np.arange(1, n + 1)[:, None] / n))
-    return np.concatenate(out).astype(np.float32)
-
-
-def touching_shift(placed: list[np.ndarray], shaped: list[np.ndarray], start: float, pen: float,
-                   height: float) -> float:
-    """The x shift (from ``start``, where the boxes meet, leftwards) at which the new digit's strokes
-    first touch the digits already placed: their centre lines 0.9 pen widths apart, so the inks just
-    overlap."""
-    old, new = _dense(placed, pen / 3), _dense(shaped, pen / 3)
-    old = old[old[:, 0] > old[:, 0].max() - 1.5 * height]
-    for dx in np.arange(0.0, 0.6 * height, pen / 4):
-        gap = np.sqrt(((old[:, None, :] - (new + [start - dx, 0])[None]) ** 2).sum(-1)).min()
-        if gap <= pen * 0.9:
-            return start - dx
-    return start - 0.6 * height

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFilter
 
-from ..data.strokes import PenDigits, draw_strokes, fit_strokes, touching_shift
+from ..data.strokes import PenDigits, draw_strokes, fit_strokes
 from .real_writers import writer_sets
 
 MEDIA = ("canvas", "paper")
@@ -91,7 +91,7 @@ def layout(strokes: list[list[np.ndarray]], writer_height: float, height: float,
         if not placed:
             x = -left
         elif rng.random() < touch:
-            x = touching_shift(placed, shaped, right_edge - left, pen, height)
+            x = _touching_shift(placed, shaped, right_edge - left, pen, height)
             touching += 1
         else:
             x = right_edge - left + rng.uniform(*GAPS) * height
@@ -99,6 +99,32 @@ def layout(strokes: list[list[np.ndarray]], writer_height: float, height: float,
         placed += moved
         right_edge = max(right_edge, float(np.concatenate(moved)[:, 0].max()))
     return placed, touching
+
+
+def _dense(strokes: list[np.ndarray], step: float) -> np.ndarray:
+    """Points along the strokes, at most ``step`` apart."""
+    out = []
+    for s in strokes:
+        out.append(s[:1])
+        for a, b in zip(s[:-1], s[1:]):
+            n = int(np.ceil(np.hypot(*(b - a)) / step))
+            if n > 0:
+                out.append(a + (b - a) * (np.arange(1, n + 1)[:, None] / n))
+    return np.concatenate(out).astype(np.float32)
+
+
+def _touching_shift(placed: list[np.ndarray], shaped: list[np.ndarray], start: float, pen: float,
+                    height: float) -> float:
+    """The x shift (from ``start``, where the boxes meet, leftwards) at which the new digit's strokes
+    first touch the digits already placed: their centre lines 0.9 pen widths apart, so the inks just
+    overlap."""
+    old, new = _dense(placed, pen / 3), _dense(shaped, pen / 3)
+    old = old[old[:, 0] > old[:, 0].max() - 1.5 * height]
+    for dx in np.arange(0.0, 0.6 * height, pen / 4):
+        gap = np.sqrt(((old[:, None, :] - (new + [start - dx, 0])[None]) ** 2).sum(-1)).min()
+        if gap <= pen * 0.9:
+            return start - dx
+    return start - 0.6 * height
 
 
 def canvas_number(strokes: list[list[np.ndarray]], writer_height: float, rng: np.random.Generator,
