@@ -202,31 +202,36 @@ def cut_candidates(seg: Segmentation, piece: Piece, method: str = "network", asp
     return out
 
 
+_STEPS = np.array([0, -1, 1])     # a seam's step back up a row: straight up first, then left, then right
+
+
 def seams(mask: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """(h, w) bool ink and K start columns -> (K, h) int: for each start, the top-to-bottom path
     (one column per row, moving at most one column a row) crossing the least ink, drifting from
     its start column at a cost of DRIFT per pixel and row (seam carving, one dynamic programme
     for all K)."""
     h, w = mask.shape
+    k = len(starts)
     cost = mask.astype(np.float32)
     drift = DRIFT * np.abs(np.arange(w)[None, :] - np.asarray(starts)[:, None]).astype(np.float32)
-    totals = np.empty((h, len(starts), w + 2), np.float32)   # cheapest path cost to each pixel, inf outside
+    totals = np.empty((h, k, w + 2), np.float32)   # cheapest path cost to each pixel, inf outside
     totals[:, :, [0, -1]] = np.inf
     totals[0, :, 1:-1] = cost[0][None, :] + drift
+    best = np.empty((k, w), np.float32)
     for y in range(1, h):
         above = totals[y - 1]
-        best = np.minimum(np.minimum(above[:, :-2], above[:, 1:-1]), above[:, 2:])
+        np.minimum(above[:, :-2], above[:, 2:], out=best)
+        np.minimum(best, above[:, 1:-1], out=best)
         row = totals[y, :, 1:-1]
-        np.add(best, cost[y][None, :], out=row)
+        np.add(best, cost[y], out=row)
         row += drift
-    path = np.empty((len(starts), h), np.int64)
+    path = np.empty((k, h), np.int64)
     path[:, -1] = totals[-1, :, 1:-1].argmin(axis=1)
-    k = np.arange(len(starts))
-    for y in range(h - 1, 0, -1):     # step back to the cheapest of the three above: straight up first, then left
-        x = path[:, y] + 1            # in the padded columns
-        left, middle, right = totals[y - 1, k, x - 1], totals[y - 1, k, x], totals[y - 1, k, x + 1]
-        best = np.minimum(np.minimum(left, middle), right)
-        path[:, y - 1] = path[:, y] + np.where(middle == best, 0, np.where(left == best, -1, 1))
+    flat = totals.reshape(h, -1)
+    above = (np.arange(k) * (w + 2) + 1)[:, None] + _STEPS    # in the padded columns of row y - 1
+    for y in range(h - 1, 0, -1):     # step back to the cheapest of the three above (ties: first of _STEPS)
+        x = path[:, y]
+        path[:, y - 1] = x + _STEPS[flat[y - 1].take(above + x[:, None]).argmin(axis=1)]
     return path
 
 
