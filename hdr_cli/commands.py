@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from cnn_numpy.data.augment import AugmentConfig
 from cnn_numpy.data.download import DownloadError, download_mnist
 from cnn_numpy.data.mnist import load_mnist, resolve_data_dir, to_input
 from cnn_numpy.data.not_digits import letters_if_present
@@ -52,7 +53,8 @@ def cmd_train(args) -> int:
     cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, optimizer=args.optimizer,
                       weight_decay=args.weight_decay, seed=args.seed, augment=not args.no_augment,
                       average=args.average, patience=args.patience,
-                      net=ConvNetConfig(hidden=args.hidden, dropout=args.dropout))
+                      net=ConvNetConfig(hidden=args.hidden, dropout=args.dropout),
+                      aug=AugmentConfig(elastic_px=args.elastic))
     if args.patience and not args.val_size:
         raise TrainingError("--patience needs a validation split to watch: give --val-size above 0, or drop "
                             "--patience.")

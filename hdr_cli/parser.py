@@ -66,6 +66,9 @@ def add_train(sub) -> None:
                     help="stop when the validation loss has not improved for N epochs and keep the best epoch's "
                          "weights (needs --val-size above 0; default: off)")
     tr.add_argument("--no-augment", action="store_true", help="train on the plain images")
+    tr.add_argument("--elastic", type=float_in(0), default=TRAIN.aug.elastic_px, metavar="PX",
+                    help="add a smooth elastic distortion of this many pixels (std) to the augmentation "
+                         "(0: off; default: %(default)s)")
     tr.add_argument("--styles", type=float_in(0, 1), default=DATA.styles, metavar="FRACTION",
                     help="add slashed zeros made from this fraction of the training zeros (0: off)")
     tr.add_argument("--pen-renders", type=int_at_least(0), default=DATA.pen_renders, metavar="N",

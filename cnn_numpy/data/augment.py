@@ -1,6 +1,7 @@
 """Training-time augmentation of whole batches (NumPy, no per-image Python loops).
 
-    random_affine   rotation, scale, shear and shift around the centre of mass, bilinear
+    random_affine   rotation, scale, shear and shift around the centre of mass, plus an optional
+                    smooth elastic displacement (Simard et al. 2003), bilinear
     random_stroke   thicken (2x2 dilation) or thin (2x2 erosion, skipped where it would
                     erase the digit) so that thin and thick pens both look familiar
 Images are (N, 28, 28) float32 in [0, 1].
@@ -21,6 +22,19 @@ class AugmentConfig:
     shift_px: float = 1.5
     p_thick: float = 0.25
     p_thin: float = 0.35
+    elastic_px: float = 0.0    # std of the elastic displacement at its control points, pixels; 0: off
+    elastic_grid: int = 4      # control points per side; the field between them is bilinear
+
+
+def elastic_field(n: int, size: int, rng: np.random.Generator, cfg: AugmentConfig) -> np.ndarray:
+    """(n, 2, size*size) smooth random displacements (x, y): Gaussian values on a coarse
+    ``elastic_grid`` x ``elastic_grid`` lattice spread bilinearly over the image."""
+    g = cfg.elastic_grid
+    coarse = rng.normal(0.0, cfg.elastic_px, (n, 2, g, g)).astype(np.float32)
+    step = (size - 1) / (g - 1)
+    up = np.maximum(0.0, 1.0 - np.abs(np.arange(size)[:, None] - np.arange(g)[None] * step) / step)
+    up = up.astype(np.float32)                                            # (size, g), rows sum to 1
+    return np.einsum("ik,nckl,jl->ncij", up, coarse, up, optimize=True).reshape(n, 2, size * size)
 
 
 def random_affine(x: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig) -> np.ndarray:
@@ -39,6 +53,8 @@ def random_affine(x: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig) -
     centre = np.float32(h / 2)
     d = np.stack([xs.ravel() - centre, ys.ravel() - centre])         # (2, H*W)
     src = inv @ d + centre - shift[:, :, None].astype(np.float32)    # (N, 2, H*W)
+    if cfg.elastic_px > 0:
+        src += elastic_field(n, h, rng, cfg)
     return bilinear_sample(x, src[:, 0], src[:, 1])
 
 

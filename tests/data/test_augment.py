@@ -10,6 +10,7 @@ from cnn_numpy.data.augment import (
     AugmentConfig,
     augment_batch,
     bilinear_sample,
+    elastic_field,
     random_affine,
     random_stroke,
 )
@@ -70,6 +71,25 @@ def test_affine_shift_moves_the_ink_by_at_most_the_range():
     out = random_affine(x, np.random.default_rng(2), replace(NONE, shift_px=2.0))
     moved = np.abs(column_centre(out) - column_centre(x))
     assert moved.max() <= 2.0 + 1e-3 and moved.max() > 0.5
+
+
+def test_elastic_field_is_smooth_and_as_large_as_asked():
+    cfg = replace(NONE, elastic_px=1.5)
+    field = elastic_field(400, 28, np.random.default_rng(3), cfg).reshape(400, 2, 28, 28)
+    at_corners = field[:, :, [0, 0, -1, -1], [0, -1, 0, -1]]      # control points: the drawn values
+    assert 1.3 < at_corners.std() < 1.7
+    assert np.abs(np.diff(field, axis=3)).max() <= 2 * 3 * 1.5 * 6 / 27   # bilinear: bounded slope
+    assert np.abs(field.mean()) < 0.05
+
+
+def test_elastic_distortion_moves_ink_only_when_asked():
+    x = digits(20)
+    plain = random_affine(x, np.random.default_rng(4), NONE)
+    warped = random_affine(x, np.random.default_rng(4), replace(NONE, elastic_px=1.0))
+    np.testing.assert_allclose(plain, x, atol=1e-6)
+    assert np.abs(warped - x).max() > 0.2
+    ratio = warped.sum(axis=(1, 2)) / x.sum(axis=(1, 2))
+    assert 0.7 < ratio.min() and ratio.max() < 1.3
 
 
 @pytest.mark.parametrize("thick", [True, False])
