@@ -270,7 +270,8 @@ def format_writer(full: WriterResult, few: WriterResult) -> str:
     return (f"{full.writer:>10} | {full.before * 100:6.2f} % -> {full.after * 100:6.2f} % ({full.others}) | "
             f"MNIST {mnist} | kept {full.kept:.2f} | {full.seconds:4.1f} s | "
             f"{few.samples} of {' and '.join(map(str, few.digits))}: "
-            f"{few.before * 100:6.2f} % -> {few.after * 100:6.2f} % ({few.others})")
+            f"{few.before * 100:6.2f} % -> {few.after * 100:6.2f} % ({few.others}); "
+            f"those two {few.learned_before * 100:6.2f} % -> {few.learned_after * 100:6.2f} % ({few.learned})")
 
 
 def cmd_evaluate_personal(args) -> int:
@@ -282,7 +283,8 @@ def cmd_evaluate_personal(args) -> int:
     if not args.json:
         print(f"{'writer':>10} | other digits before -> after (count) | personal weights on MNIST test | "
               f"share of the change kept | "
-              f"fine-tuning | samples of two digits only: the other digits before -> after")
+              f"fine-tuning | samples of two digits only: the other digits before -> after; the writer's other "
+              f"digits of those two")
     results = evaluate_personalization(net, writers, config, replay, args.per_digit, args.few,
                                        (to_input(images), labels.astype(np.int64)), args.seed,
                                        done=None if args.json else lambda full, few: print(format_writer(full, few)))
@@ -292,7 +294,8 @@ def cmd_evaluate_personal(args) -> int:
     summary = {"writers": len(results), "before": mean(full, "before"), "after": mean(full, "after"),
                "mnist": mean(full, "mnist"), "mnist_lowest": float(min(r.mnist for r in full)),
                "seconds": mean(full, "seconds"), "few_before": mean(few, "before"), "few_after": mean(few, "after"),
-               "few_worse": sum(r.after < r.before for r in few), "replay": replay is not None}
+               "few_worse": sum(r.after < r.before for r in few), "few_learned_before": mean(few, "learned_before"),
+               "few_learned_after": mean(few, "learned_after"), "replay": replay is not None}
     if args.json:
         print(json.dumps({**summary, "per_writer": [{"full": asdict(a), "few": asdict(b)} for a, b in results]}))
         return 0
@@ -300,7 +303,8 @@ def cmd_evaluate_personal(args) -> int:
           f"{summary['after'] * 100:.2f} %; personal weights on MNIST test {summary['mnist'] * 100:.2f} % (lowest "
           f"{summary['mnist_lowest'] * 100:.2f} %); fine-tuning {summary['seconds']:.1f} s; few samples of two digits: "
           f"the other digits {summary['few_before'] * 100:.2f} % -> {summary['few_after'] * 100:.2f} %, worse for "
-          f"{summary['few_worse']} of {len(results)} writers")
+          f"{summary['few_worse']} of {len(results)} writers; their other digits of those two "
+          f"{summary['few_learned_before'] * 100:.2f} % -> {summary['few_learned_after'] * 100:.2f} %")
     return 0
 
 

@@ -37,6 +37,7 @@ from ..paths import DEFAULT_WEIGHTS
 from ..weights import load_weights, pending_metadata_path, save_weights
 
 Replay = tuple[np.ndarray, np.ndarray]   # images uint8 (M, 28, 28), labels (M,) of everyone's digits
+OUTPUTS = ("W3", "b3")                   # the last layer: one column (and bias) per digit
 AUTO = "auto"                            # replay MNIST training images when they are found
 
 
@@ -62,6 +63,7 @@ class PersonalizeConfig:
     check: int = 2000                # replayed images held out to check that everyone's digits are still read
     tolerance: float = 0.003         # accuracy they may lose; beyond it the change is scaled back (see _scale_back)
     fit_margin: float = 0.9          # samples leaving out a digit: learn a digit until its samples read this sure
+    few_lr: float = 3e-3             # samples leaving out a digit: peak rate of their digits' output columns
     seed: int = 0
     aug: AugmentConfig = field(default_factory=AugmentConfig)
 
@@ -134,20 +136,25 @@ def fine_tune(net: SimpleConvNet, inputs: np.ndarray, labels: np.ndarray, config
     replay, an L2 pull toward ``net`` instead, and no check. ``progress(fraction)`` is called after every
     step; Cancelled when ``cancelled()`` turns true. ``net`` itself is left unchanged.
 
-    When the samples leave out some digit and there is replay, a digit's slots go back to replay once
-    ``net`` reads all of its samples (un-augmented) with a probability of at least ``config.fit_margin``,
-    and fine-tuning ends early once it so reads them all: samples of a few digits say nothing about the
-    user's other digits, so the network moves only as far as they need (learning a writer's 9 further made
-    their own 3s read as 9). Samples of every digit show those conflicts and train the full course."""
+    Samples that leave out some digit say nothing about the user's other digits, so the network moves
+    only as far as they need: only the output columns of their digits (W3's columns and b3's entries, at
+    ``config.few_lr``) move, the layers below and the other digits' outputs stay as they were (moving
+    them, learning a writer's 4s and 9s made three of their 7s read as 2); fine-tuning ends early once
+    ``net`` reads every sample (un-augmented) with a probability of at least ``config.fit_margin``, and
+    with replay a digit's slots go back to replay as soon as all of its samples are so read. Samples of
+    every digit show those conflicts and train ``config.trained`` for the full course."""
     if len(inputs) == 0:
         raise PersonalizeError("There are no samples to learn from.")
     base = {k: v.copy() for k, v in net.params.items()}
     tuned = SimpleConvNet(net.config, {k: v.copy() for k, v in base.items()}, seed=config.seed)
-    trained = {k: tuned.params[k] for k in config.trained}
-    slots = _layer_slots(tuned, config.trained)
+    x_own, y_own = np.asarray(inputs, np.float32)[:, None], np.asarray(labels, np.int64)
+    partial = len(np.unique(y_own)) < 10
+    names, lr = (OUTPUTS, config.few_lr) if partial else (config.trained, config.lr)
+    columns = np.isin(np.arange(10), y_own) if partial else None    # the outputs that may move
+    trained = {k: tuned.params[k] for k in names}
+    slots = _layer_slots(tuned, names)
     anchor = np.float32(config.anchor if replay is not None else config.anchor_no_replay)
     rng = np.random.default_rng(config.seed)
-    x_own, y_own = np.asarray(inputs, np.float32)[:, None], np.asarray(labels, np.int64)
     own_of = [np.flatnonzero(y_own == d) for d in range(10)]
     check = None
     if replay is not None and len(replay[1]) > 2 * config.check > 0:
@@ -156,7 +163,7 @@ def fine_tune(net: SimpleConvNet, inputs: np.ndarray, labels: np.ndarray, config
         replay = replay[0][:-config.check], replay[1][:-config.check]
     replay_labels = np.asarray(replay[1], np.int64) if replay is not None else None
     replay_of = [np.flatnonzero(replay_labels == d) for d in range(10)] if replay is not None else []
-    stop_when_sure = replay is not None and len(np.unique(y_own)) < 10
+    stop_when_sure = partial
     every = max(1, len(y_own) // config.batch_size)    # check every so often: about a batch's forward pass a step
     learning = None
     optimizer = Adam()
@@ -179,12 +186,14 @@ def fine_tune(net: SimpleConvNet, inputs: np.ndarray, labels: np.ndarray, config
                 more = np.array([rng.choice(replay_of[d]) for d in digits[~own]], np.int64)
                 xb[~own] = (replay[0][more].astype(np.float32) / 255)[:, None]
             loss, grads = _gradient(tuned, xb, digits, slots)
+            if columns is not None:
+                grads = {k: g * columns for k, g in grads.items()}
             if not np.isfinite(loss):
                 raise PersonalizeError(f"The loss became {loss} at step {step + 1}: lower the learning rate; "
                                        "nothing was written.")
             if anchor:
                 grads = {k: grads[k] + anchor * (trained[k] - base[k]) for k in trained}
-            optimizer.update(trained, grads, cosine_lr(config.lr, step, config.steps, config.warmup))
+            optimizer.update(trained, grads, cosine_lr(lr, step, config.steps, config.warmup))
             if progress is not None:
                 progress((step + 1) / config.steps)
     kept = _scale_back(net, tuned, base, check, config.tolerance) if check is not None else 1.0

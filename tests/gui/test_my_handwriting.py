@@ -119,8 +119,9 @@ def test_personal_weights_of_another_base_are_not_used(make_window, recognizer, 
 @pytest.mark.needs_weights
 def test_cancelled_learning_writes_nothing(make_window, recognizer, qtbot, tmp_path):
     window = make_window(recognizer)
-    # 1,000 steps: the bar (0-1000) moves after the first; cancelled long before the last
-    window.personal.learning_options = {"config": PersonalizeConfig(steps=1000), "replay": None}
+    # 1,000 steps, never read surely enough to stop early: the bar (0-1000) moves after the first; cancelled
+    # long before the last
+    window.personal.learning_options = {"config": PersonalizeConfig(steps=1000, fit_margin=1.1), "replay": None}
     answer(window, qtbot)
     qtbot.mouseClick(window.personal.correct_buttons[1], Qt.LeftButton)
     qtbot.mouseClick(window.learnButton, Qt.LeftButton)
