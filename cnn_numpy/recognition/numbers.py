@@ -1,9 +1,10 @@
 """Read a number: every digit of a picture (the canvas, a photo of paper), boxed, left to right.
 
 picture -> ink map (paper.py) -> pieces (segment.py) -> each piece preprocessed as one digit ->
-one network pass for all pieces and all candidate cuts of wide pieces -> the readings. A wide
-piece is split where the network reads both halves more confidently than the whole (the
-geometric mean of the halves' confidences beats the whole's by SPLIT_MARGIN). Then, in further
+one network pass for all pieces, a second for the candidate cuts of the wide pieces that it does
+not read too surely for any cut to win -> the readings. A wide piece is split where the network
+reads both halves more confidently than the whole (the geometric mean of the halves' confidences
+beats the whole's by SPLIT_MARGIN). Then, in further
 rounds, halves may be cut again (three touching digits), and a piece the network does not read
 as a sure digit is offered cuts even when narrow (touching 1s and 7s are narrower than
 SPLIT_ASPECT), kept only when both halves are sure digits (NARROW_SURE). The alternatives are
@@ -95,36 +96,39 @@ def read_number(recognizer: Recognizer, image: Image.Image, split: str = "networ
     wholes = [whole] if whole is not None else inputs_of(list(seg.pieces))
     merges = merge_candidates(seg) if split == "network" and not single else []
     aspect = np.inf if single else SPLIT_ASPECT
-    cuts = [cut_candidates(seg, p, split, aspect) if split != "none" else [] for p in seg.pieces]
-    halves = [half for options in cuts for pair in options for half in pair]
     as_one = [preprocess(image)] if split == "network" and len(seg.pieces) == 2 else []
-    raw = recognizer.recognize_inputs(wholes + inputs_of([m for _, m in merges]) + inputs_of(halves) + as_one)
+    raw = recognizer.recognize_inputs(wholes + inputs_of([m for _, m in merges]) + as_one)
     recs = _floored(raw)
     n, score = len(seg.pieces), _scores(recs)
     merged: dict[int, int] = {}                   # first piece of a merged pair -> index of the merge
     for j, (i, _) in enumerate(merges):
         if i - 1 not in merged and score[n + j] > np.sqrt(score[i] * score[i + 1]) + MERGE_MARGIN:
             merged[i] = j
+    cuts = [cut_candidates(seg, p, split, aspect)
+            if split != "none" and i not in merged and i - 1 not in merged and _may_split(recs, i, split) else []
+            for i, p in enumerate(seg.pieces)]
+    halves = [half for options in cuts for pair in options for half in pair]
+    cut_recs = _floored(recognizer.recognize_inputs(inputs_of(halves))) if halves else recs
     # Items: a piece, the batch that read it, its index there, the narrowest width (line heights) from
     # which it was offered cuts (0: never to be cut, inf: not offered any yet).
     items: list[tuple[Piece, Recognitions, int, float]] = []
-    at = n + len(merges)
+    at = 0
     for i, (piece, options) in enumerate(zip(seg.pieces, cuts)):
         if i in merged:
             items.append((merges[merged[i]][1], recs, n + merged[i], 0.0))
         elif i - 1 not in merged:
-            items += _split(piece, options, recs, i, recs, at, split, aspect, strict(piece))
+            items += _split(piece, options, recs, i, cut_recs, at, split, aspect, strict(piece))
         at += 2 * len(options)
     for _ in range(SPLIT_ROUNDS - 1):             # halves cut again (three touching digits), doubtful pieces cut
-        aspects = [_cut_aspect(recs, index, split, single) for _, recs, index, _ in items]
-        cuts = [cut_candidates(seg, piece, split, a) if a < tried else []
-                for (piece, _, _, tried), a in zip(items, aspects)]
+        aspects = [_cut_aspect(read, index, split, single) for _, read, index, _ in items]
+        cuts = [cut_candidates(seg, piece, split, a) if a < tried and _may_split(read, index, split) else []
+                for (piece, read, index, tried), a in zip(items, aspects)]
         if not any(cuts):
             break
         halves = [half for options in cuts for pair in options for half in pair]
         now, at, done = _floored(recognizer.recognize_inputs(inputs_of(halves))), 0, []
-        for (piece, recs, index, tried), options, a in zip(items, cuts, aspects):
-            done += _split(piece, options, recs, index, now, at, split, min(a, tried), strict(piece))
+        for (piece, read, index, tried), options, a in zip(items, cuts, aspects):
+            done += _split(piece, options, read, index, now, at, split, min(a, tried), strict(piece))
             at += 2 * len(options)
         items = done
     if single and len(items) == 1 and items[0][1] is recs:     # the lone piece, uncut: as recognize_images
@@ -178,6 +182,12 @@ def read_number_file(recognizer: Recognizer, path: Path) -> NumberReading:
 def _scores(recs: Recognitions) -> np.ndarray:
     """(N,) confidence of every reading, that of a not-a-digit verdict weighted by NOT_DIGIT_HALF."""
     return np.where(recs.verdicts == "not_digit", NOT_DIGIT_HALF, 1.0) * recs.confidence
+
+
+def _may_split(recs: Recognitions, index: int, split: str) -> bool:
+    """Whether a cut could win over the piece read at ``recs[index]``: no pair of halves scores above 1, so
+    a piece read surer than 1 - SPLIT_MARGIN keeps (see :func:`_split`) and its cuts need not be read."""
+    return split == "projection" or _scores(recs)[index] + SPLIT_MARGIN < 1.0
 
 
 def _split(piece: Piece, options: list[tuple[Piece, Piece]], whole: Recognitions, index: int,
