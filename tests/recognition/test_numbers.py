@@ -10,9 +10,10 @@ from number_drawings import PEN, canvas, number_strokes
 from PIL import Image, ImageDraw, ImageFilter
 
 from cnn_numpy.data.strokes import draw_strokes
+from cnn_numpy.recognition import numbers
 from cnn_numpy.recognition.numbers import PIECE_FLOOR, NumberReading, read_number, read_number_file, warm_up
 from cnn_numpy.recognition.paper import WORK_SIDE, ink_map
-from cnn_numpy.recognition.segment import MAX_PIECES, SPLIT_ASPECT, segment
+from cnn_numpy.recognition.segment import MAX_PIECES, SPLIT_ASPECT, cut_candidates, segment
 
 pytestmark = pytest.mark.needs_weights
 
@@ -50,6 +51,22 @@ def test_merged_strokes_read_as_their_digit(recognizer):
 @pytest.mark.parametrize("shapes", [["0", "0"], ["4", "7"], ["7", "0"]])
 def test_touching_digits_are_split(recognizer, shapes):
     assert read_number(recognizer, canvas(["1"] + shapes, gap=[0.35, -0.02])).text == "1" + "".join(shapes)
+
+
+def test_only_cuts_that_could_win_are_read(recognizer, monkeypatch):
+    """A wide piece read surer than 1 - SPLIT_MARGIN keeps whatever its halves read: it is offered no cuts."""
+    offered = []
+
+    def spy(seg, piece, *args):
+        offered.append(piece.box)
+        return cut_candidates(seg, piece, *args)
+    monkeypatch.setattr(numbers, "cut_candidates", spy)
+    image = canvas(["4", "1", "0", "0"], gap=[0.35, 0.35, -0.02])        # a wide 4; "00" touching
+    seg = segment(np.asarray(image))
+    four, _, pair = seg.pieces
+    assert min(four.width, pair.width) > SPLIT_ASPECT * seg.line_height
+    assert read_number(recognizer, image).text == "4100"
+    assert four.box not in offered and pair.box in offered
 
 
 def test_a_narrow_piece_read_as_no_digit_is_cut(recognizer):
