@@ -225,8 +225,12 @@ class PersonalHandwriting(QObject):
         self._w.usePersonalCheck.setChecked(True)
         self._apply_choice()
         record = meta.get("personal", {})
-        self._w.statusbar.showMessage(self.tr("学好了：用了 {n} 个样本，{s} 秒。现在用我的权重识别。").format(
-            n=record.get("samples", "?"), s=record.get("seconds", "?")))
+        message = self.tr("学好了：用了 {n} 个样本，{s} 秒。现在用我的权重识别。").format(
+            n=record.get("samples", "?"), s=record.get("seconds", "?"))
+        if str(record.get("replay", "")).startswith("none"):
+            message += " " + self.tr("没有找到 MNIST 训练图像，学习时没能复习别人的笔迹；"
+                                     "运行 python main.py download-mnist 后再学一次更稳妥。")
+        self._w.statusbar.showMessage(message)
 
     @guarded_slot(object)
     def _learn_failed(self, error: Exception) -> None:

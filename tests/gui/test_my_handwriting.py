@@ -82,10 +82,23 @@ def test_learning_writes_personal_weights_and_uses_them(make_window, recognizer,
     personal = tmp_path / "user" / "personal_weights.npz"
     assert window.recognizer().weights_path == personal and window.usePersonalCheck.isChecked()
     assert read_metadata(personal)["personal"]["samples"] == 2
+    assert "download-mnist" in window.statusbar.currentMessage()        # learned without replay: said so
     assert sha256_file(DEFAULT_WEIGHTS) == shipped                      # the shipped weights are untouched
     window.usePersonalCheck.setChecked(False)                           # switch back to the shipped weights
     assert window.recognizer() is recognizer
     assert json.loads((tmp_path / "user" / "personal.json").read_text()) == {"use_personal": False}
+
+
+@pytest.mark.needs_weights
+def test_learning_with_replay_says_nothing_of_missing_mnist(make_window, recognizer, qtbot):
+    window = make_window(recognizer)
+    replay = np.zeros((40, 28, 28), np.uint8), np.arange(40) % 10       # everyone else's digits (stand-ins)
+    window.personal.learning_options = {"config": QUICK, "replay": replay}
+    answer(window, qtbot, ZERO)
+    qtbot.mouseClick(window.personal.correct_buttons[0], Qt.LeftButton)
+    with qtbot.waitSignal(window.usePersonalCheck.toggled, timeout=20_000):
+        qtbot.mouseClick(window.learnButton, Qt.LeftButton)
+    assert "学好了" in window.statusbar.currentMessage() and "MNIST" not in window.statusbar.currentMessage()
 
 
 @pytest.mark.needs_weights
