@@ -34,9 +34,9 @@ import cnn_numpy  # noqa: F401  (first: one BLAS thread unless the environment s
 # isort: split
 import numpy as np
 
-from bench.predict_throughput import TEMPLATES
 from bench.timing import report, timed
 from cnn_numpy.data.image_files import open_image
+from cnn_numpy.data.templates import TEMPLATES
 from cnn_numpy.evaluation.number_sets import canvas_number, paper_number
 from cnn_numpy.recognition.numbers import read_number
 from cnn_numpy.recognition.recognizer import Recognizer

@@ -30,7 +30,15 @@ from cnn_numpy.recognition.calibration import Calibration
 from cnn_numpy.recognition.recognizer import Recognizer
 from cnn_numpy.reporting import printable_command
 from cnn_numpy.training.datasets import DataConfig, training_data
-from cnn_numpy.training.personalize import PersonalizeConfig, default_replay, personalize
+from cnn_numpy.training.personalize import (
+    DRAWN_REPLAY,
+    NO_REPLAY,
+    PersonalizeConfig,
+    Replay,
+    default_replay,
+    drawn_replay,
+    personalize,
+)
 from cnn_numpy.training.shipping import TRAINING_LOG, ship
 from cnn_numpy.training.trainer import CHECKPOINT, TrainConfig, TrainingError, train
 from cnn_numpy.weights import export_int8, load_weights, metadata_path, save_int8_weights, save_weights
@@ -240,12 +248,17 @@ def cmd_download_pendigits(args) -> int:
     return fetch("pendigits", resolve_pendigits_dir(args.pendigits_dir), download_pendigits, args.mirror)
 
 
+def replay_of(args) -> Replay | None:
+    """What --replay asks for."""
+    return {"mnist": lambda: default_replay(args.data_dir), "drawn": drawn_replay, "none": lambda: None}[args.replay]()
+
+
 def cmd_personalize(args) -> int:
     config = PersonalizeConfig(steps=args.steps)
-    replay = None if args.no_replay else default_replay(args.data_dir)
-    if replay is None and not args.no_replay:
-        eprint("note: no MNIST training images found to replay (see 'python main.py download-mnist'); the "
-               "fine-tuning is held near the base weights instead")
+    replay = replay_of(args)
+    if args.replay == "mnist" and replay.name == DRAWN_REPLAY:
+        eprint("note: no MNIST training images found to replay (see 'python main.py download-mnist'); drawn "
+               "templates of the ten digits are replayed instead")
     bar = ProgressBar(config.steps, "personalising")
     started = time.perf_counter()
     try:
@@ -277,7 +290,7 @@ def format_writer(full: WriterResult, few: WriterResult) -> str:
 def cmd_evaluate_personal(args) -> int:
     net, _ = load_weights(args.weights)
     config = PersonalizeConfig(steps=args.steps)
-    replay = None if args.no_replay else default_replay(args.data_dir)
+    replay = replay_of(args)
     images, labels = load_mnist("test", args.data_dir)
     writers = RealWriterInputs.of(load_pendigits("test", args.pendigits_dir), args.seed)
     if not args.json:
@@ -295,7 +308,8 @@ def cmd_evaluate_personal(args) -> int:
                "mnist": mean(full, "mnist"), "mnist_lowest": float(min(r.mnist for r in full)),
                "seconds": mean(full, "seconds"), "few_before": mean(few, "before"), "few_after": mean(few, "after"),
                "few_worse": sum(r.after < r.before for r in few), "few_learned_before": mean(few, "learned_before"),
-               "few_learned_after": mean(few, "learned_after"), "replay": replay is not None}
+               "few_learned_after": mean(few, "learned_after"),
+               "replay": replay.name if replay is not None else NO_REPLAY}
     if args.json:
         print(json.dumps({**summary, "per_writer": [{"full": asdict(a), "few": asdict(b)} for a, b in results]}))
         return 0
@@ -304,7 +318,8 @@ def cmd_evaluate_personal(args) -> int:
           f"{summary['mnist_lowest'] * 100:.2f} %); fine-tuning {summary['seconds']:.1f} s; few samples of two digits: "
           f"the other digits {summary['few_before'] * 100:.2f} % -> {summary['few_after'] * 100:.2f} %, worse for "
           f"{summary['few_worse']} of {len(results)} writers; their other digits of those two "
-          f"{summary['few_learned_before'] * 100:.2f} % -> {summary['few_learned_after'] * 100:.2f} %")
+          f"{summary['few_learned_before'] * 100:.2f} % -> {summary['few_learned_after'] * 100:.2f} %; "
+          f"replay: {summary['replay']}")
     return 0
 
 

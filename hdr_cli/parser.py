@@ -19,6 +19,7 @@ from .options import float_in, http_url, int_at_least, output_file, output_folde
 COMMANDS = ("train", "evaluate", "evaluate-real", "evaluate-numbers", "calibrate", "export-int8", "predict",
             "download-mnist",
             "download-pendigits", "gui", "personalize", "evaluate-personal")
+REPLAYS = ("mnist", "drawn", "none")
 TRAIN, NET, DATA, PERSONAL = TrainConfig(), ConvNetConfig(), DataConfig(), PersonalizeConfig()
 
 
@@ -98,8 +99,10 @@ def add_train(sub) -> None:
 def add_personal_recipe(p: argparse.ArgumentParser) -> None:
     p.add_argument("--steps", type=int_at_least(1), default=PERSONAL.steps,
                    help="fine-tuning steps (default: %(default)s)")
-    p.add_argument("--no-replay", action="store_true",
-                   help="replay no MNIST images; pull toward the base weights instead")
+    p.add_argument("--replay", choices=REPLAYS, default=REPLAYS[0],
+                   help="what to replay of everyone else's digits: mnist (the MNIST training images; drawn "
+                        "templates when they are not found), drawn (templates of the ten digits, drawn), none "
+                        "(pull toward the base weights instead) (default: %(default)s)")
 
 
 def add_personalize(sub) -> None:

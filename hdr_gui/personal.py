@@ -21,7 +21,7 @@ from cnn_numpy.data.samples import count_samples, export_samples, import_samples
 from cnn_numpy.errors import HdrError
 from cnn_numpy.files import write_text
 from cnn_numpy.recognition.recognizer import Recognizer
-from cnn_numpy.training.personalize import Cancelled, personal_base_matches
+from cnn_numpy.training.personalize import DRAWN_REPLAY, NO_REPLAY, Cancelled, personal_base_matches
 from cnn_numpy.weights import metadata_path, read_metadata
 
 from .background import BackgroundCall
@@ -227,8 +227,8 @@ class PersonalHandwriting(QObject):
         record = meta.get("personal", {})
         message = self.tr("学好了：用了 {n} 个样本，{s} 秒。现在用我的权重识别。").format(
             n=record.get("samples", "?"), s=record.get("seconds", "?"))
-        if str(record.get("replay", "")).startswith("none"):
-            message += " " + self.tr("没有找到 MNIST 训练图像，学习时没能复习别人的笔迹；"
+        if record.get("replay") in (DRAWN_REPLAY, NO_REPLAY):
+            message += " " + self.tr("学习时没有用上 MNIST 训练图像（没有找到）；"
                                      "运行 python main.py download-mnist 后再学一次更稳妥。")
         self._w.statusbar.showMessage(message)
 

@@ -6,9 +6,11 @@ is forgotten, and the result is written as *personal weights* beside, never over
 
 Only the layers above the convolution move (W2, b2, W3, b3). Replay: MNIST training images when the
 MNIST files are found (``--data-dir`` / $HDR_DATA_DIR / the user cache), every digit keeping its usual
-share of each batch (:func:`_batch_plan`); without them, the fine-tuning is held near the base weights
-instead (an L2 pull toward them, "L2-SP", Li et al. 2018). Samples that leave out some digit are learned only
-until they are read surely (:func:`fine_tune`): they cannot show what learning them further costs the others.
+share of each batch (:func:`_batch_plan`); without them, drawn templates of the ten digits
+(:func:`drawn_replay`); with no replay at all, the fine-tuning is held near the base weights instead (an
+L2 pull toward them, "L2-SP", Li et al. 2018). Samples that leave out some digit move only their digits'
+outputs, and only until they are read surely (:func:`fine_tune`): they cannot show what learning them
+costs the others.
 
 Personal weights are ordinary weights (:func:`cnn_numpy.weights.save_weights`, loadable by
 ``Recognizer.from_weights``) whose metadata adds "personal": the base weights' file name and
@@ -23,22 +25,37 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from ..data.augment import AugmentConfig, augment_batch
 from ..data.mnist import MnistMissingError, load_mnist
 from ..data.samples import load_samples
+from ..data.strokes import render_digit
+from ..data.templates import jittered
 from ..errors import HdrError
 from ..files import sha256_file
 from ..nn.convnet import SimpleConvNet
 from ..nn.optimizers import Adam, cosine_lr
 from ..paths import DEFAULT_WEIGHTS
+from ..recognition.preprocess import preprocess
 from ..weights import load_weights, pending_metadata_path, save_weights
 
-Replay = tuple[np.ndarray, np.ndarray]   # images uint8 (M, 28, 28), labels (M,) of everyone's digits
 OUTPUTS = ("W3", "b3")                   # the last layer: one column (and bias) per digit
-AUTO = "auto"                            # replay MNIST training images when they are found
+AUTO = "auto"                            # replay MNIST training images when they are found, else drawn ones
+MNIST_REPLAY = "MNIST training images"
+DRAWN_REPLAY = "drawn templates of the ten digits"
+NO_REPLAY = "none (pulled toward the base weights)"
+GIVEN_REPLAY = "the images given"
+DRAWN_COUNT = 2000                       # drawn replay images (200 of each digit)
+
+
+class Replay(NamedTuple):
+    """Everyone else's digits, replayed while fine-tuning: images uint8 (M, 28, 28), labels (M,), what they are."""
+    images: np.ndarray
+    labels: np.ndarray
+    name: str = GIVEN_REPLAY
 
 
 class PersonalizeError(HdrError):
@@ -71,12 +88,23 @@ class PersonalizeConfig:
         return asdict(self)
 
 
-def default_replay(data_dir: Path | str | None = None) -> Replay | None:
-    """The MNIST training images and labels to replay, or None when the MNIST files are not found."""
+def default_replay(data_dir: Path | str | None = None) -> Replay:
+    """The MNIST training images to replay, or drawn templates (:func:`drawn_replay`) when the MNIST files
+    are not found."""
     try:
-        return load_mnist("train", data_dir)
+        return Replay(*load_mnist("train", data_dir), MNIST_REPLAY)
     except MnistMissingError:
-        return None
+        return drawn_replay()
+
+
+def drawn_replay(count: int = DRAWN_COUNT, seed: int = 0) -> Replay:
+    """``count`` digits drawn from the ten templates (jittered, slanted, sized and placed as on the canvas,
+    then preprocessed as the app does), the ten in turn: a stand-in for everyone else's handwriting when
+    the MNIST files are missing, measured against replaying nothing in the README."""
+    rng = np.random.default_rng(seed)
+    labels = np.arange(count) % 10
+    images = np.stack([preprocess(render_digit(jittered(int(d), rng, wobble=0.01, slant=0.3), rng)) for d in labels])
+    return Replay((images * 255).round().astype(np.uint8), labels, DRAWN_REPLAY)
 
 
 def _layer_slots(net: SimpleConvNet, names: tuple[str, ...]) -> dict[str, tuple[int, str]]:
@@ -256,7 +284,7 @@ def personalize(base: Path | str | None, samples: Path | str, out: Path | str,
         "personal": {
             "base": base.name, "base_sha256": base_sha256,
             "samples": int(len(labels)), "per_digit": np.bincount(labels, minlength=10).tolist(),
-            "replay": "MNIST training images" if replay is not None else "none (pulled toward the base weights)",
+            "replay": getattr(replay, "name", GIVEN_REPLAY) if replay is not None else NO_REPLAY,
             "settings": config.to_dict(), "kept": kept, "seconds": round(time.perf_counter() - started, 1),
             "calibration": "carried over from the base weights",
         },

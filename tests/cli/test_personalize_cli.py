@@ -13,6 +13,8 @@ from PIL import Image, ImageDraw
 from cnn_numpy.data import pendigits
 from cnn_numpy.data.samples import save_sample
 from cnn_numpy.nn.convnet import ConvNetConfig, SimpleConvNet
+from cnn_numpy.training import personalize as personalize_module
+from cnn_numpy.training.personalize import DRAWN_REPLAY, drawn_replay
 from cnn_numpy.weights import load_weights, metadata_path, save_weights
 from hdr_cli import commands
 from hdr_cli.commands import main
@@ -37,7 +39,7 @@ def samples(tmp_path):
 
 def test_personalize_writes_weights_that_predict_takes(base, samples, tmp_path, capsys):
     out = tmp_path / "me" / "personal.npz"
-    argv = ["personalize", str(samples), "--out", str(out), "--weights", str(base), "--steps", "3", "--no-replay"]
+    argv = ["personalize", str(samples), "--out", str(out), "--weights", str(base), "--steps", "3", "--replay", "none"]
     assert main(argv) == 0
     captured = capsys.readouterr()
     assert "personalising [" in captured.err and "100.0%" in captured.err
@@ -48,6 +50,15 @@ def test_personalize_writes_weights_that_predict_takes(base, samples, tmp_path, 
     assert len(capsys.readouterr().out.splitlines()) == 2
 
 
+def test_without_mnist_drawn_digits_are_replayed_and_said(base, samples, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(personalize_module, "drawn_replay", lambda: drawn_replay(count=30))   # quicker
+    out = tmp_path / "p.npz"
+    assert main(["personalize", str(samples), "--out", str(out), "--weights", str(base), "--steps", "3",
+                 "--data-dir", str(tmp_path / "no-mnist")]) == 0
+    assert "drawn templates of the ten digits are replayed instead" in capsys.readouterr().err
+    assert load_weights(out)[1]["personal"]["replay"] == DRAWN_REPLAY
+
+
 @pytest.mark.parametrize("folder, words", [("missing", "does not exist"), ("empty", "holds no sample images"),
                                            ("badname", "'ones'")])
 def test_bad_sample_folders_give_one_line_and_exit_2(base, tmp_path, capsys, folder, words):
@@ -55,7 +66,7 @@ def test_bad_sample_folders_give_one_line_and_exit_2(base, tmp_path, capsys, fol
     (tmp_path / "badname" / "ones").mkdir(parents=True)
     out = tmp_path / "p.npz"
     assert main(["personalize", str(tmp_path / folder), "--out", str(out), "--weights", str(base),
-                 "--no-replay"]) == 2
+                 "--replay", "none"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and words in err and "\n" not in err
     assert not out.exists() and not metadata_path(out).exists()
@@ -76,7 +87,7 @@ def test_evaluate_personal_reports_every_writer(base, tmp_path, capsys, monkeypa
     (tmp_path / "pendigits-orig.tes").write_bytes(text)
     monkeypatch.setitem(pendigits.PENDIGITS_FILES, "pendigits-orig.tes", hashlib.sha256(text).hexdigest())
     argv = ["evaluate-personal", "--weights", str(base), "--pendigits-dir", str(tmp_path), "--steps", "2",
-            "--no-replay", "--json"]
+            "--replay", "none", "--json"]
     assert main(argv) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["writers"] == 2 and [r["full"]["writer"] for r in report["per_writer"]] == ["test-w1", "test-w2"]

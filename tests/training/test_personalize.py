@@ -19,11 +19,15 @@ from cnn_numpy.nn.convnet import ConvNetConfig, SimpleConvNet
 from cnn_numpy.paths import DEFAULT_WEIGHTS
 from cnn_numpy.recognition.recognizer import Recognizer
 from cnn_numpy.training.personalize import (
+    DRAWN_REPLAY,
+    GIVEN_REPLAY,
+    NO_REPLAY,
     Cancelled,
     PersonalizeConfig,
     PersonalizeError,
     _batch_plan,
     _scale_back,
+    drawn_replay,
     fine_tune,
     personal_base_matches,
     personalize,
@@ -82,7 +86,7 @@ def test_personal_weights_learn_the_samples_and_load_like_any_weights(base, fold
     record = meta["personal"]
     assert record["base"] == "w.npz" and record["base_sha256"] == sha256_file(base)
     assert record["samples"] == 8 and record["per_digit"] == [2, 2, 0, 0, 2, 0, 0, 2, 0, 0]
-    assert record["replay"].startswith("MNIST" if with_replay else "none")
+    assert record["replay"] == (GIVEN_REPLAY if with_replay else NO_REPLAY)
     assert personal.calibration.to_dict() == CALIBRATION
     assert read_metadata(out)["personal"] == json.loads(json.dumps(record))
 
@@ -222,6 +226,16 @@ def test_samples_of_some_digits_move_only_their_outputs(base, folder, with_repla
     assert all(np.array_equal(tuned.params[k], net.params[k]) for k in net.params if k not in ("W3", "b3"))
     every, _ = fine_tune(net, np.concatenate([inputs, inputs[:2]]), np.arange(10), config, replay)
     assert not np.array_equal(every.params["W2"], net.params["W2"])             # all ten: the layers below too
+
+
+@pytest.mark.needs_weights
+def test_drawn_replay_is_every_digit_in_turn_and_readable(recognizer):
+    replay = drawn_replay(count=100)
+    assert replay.images.shape == (100, 28, 28) and replay.images.dtype == np.uint8
+    assert np.bincount(replay.labels).tolist() == [10] * 10 and replay.name == DRAWN_REPLAY
+    assert (replay.images.reshape(100, -1).max(axis=1) == 255).all()            # ink, normalised as the app does
+    read = recognizer.net.predict_logits((replay.images / np.float32(255))[:, None]).argmax(axis=1)
+    assert np.mean(read == replay.labels) >= 0.9                                   # they look like their digits
 
 
 @pytest.mark.needs_mnist

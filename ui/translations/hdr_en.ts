@@ -651,8 +651,8 @@ Confidence {percent:.1f}%</translation>
         <translation>Learned from {n} samples in {s} s. Recognising with my weights now.</translation>
     </message>
     <message>
-        <source>没有找到 MNIST 训练图像，学习时没能复习别人的笔迹；运行 python main.py download-mnist 后再学一次更稳妥。</source>
-        <translation>No MNIST training images were found, so nobody else's handwriting was replayed while learning; run python main.py download-mnist and learn again to be safe.</translation>
+        <source>学习时没有用上 MNIST 训练图像（没有找到）；运行 python main.py download-mnist 后再学一次更稳妥。</source>
+        <translation>Learning did not use the MNIST training images (they were not found); run python main.py download-mnist and learn again to be safe.</translation>
     </message>
     <message>
         <source>已取消学习：什么都没有写，原来的权重照常使用。</source>
