@@ -228,8 +228,7 @@ class PersonalHandwriting(QObject):
         message = self.tr("学好了：用了 {n} 个样本，{s} 秒。现在用我的权重识别。").format(
             n=record.get("samples", "?"), s=record.get("seconds", "?"))
         if record.get("replay") in (DRAWN_REPLAY, NO_REPLAY):
-            message += " " + self.tr("学习时没有用上 MNIST 训练图像（没有找到）；"
-                                     "运行 python main.py download-mnist 后再学一次更稳妥。")
+            message += " " + self.tr("没找到 MNIST：运行 python main.py download-mnist 后再学一次更稳妥。")
         self._w.statusbar.showMessage(message)
 
     @guarded_slot(object)

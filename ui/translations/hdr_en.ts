@@ -648,11 +648,11 @@ Confidence {percent:.1f}%</translation>
     </message>
     <message>
         <source>学好了：用了 {n} 个样本，{s} 秒。现在用我的权重识别。</source>
-        <translation>Learned from {n} samples in {s} s. Recognising with my weights now.</translation>
+        <translation>Learned from {n} sample(s) in {s} s. Recognising with my weights now.</translation>
     </message>
     <message>
-        <source>学习时没有用上 MNIST 训练图像（没有找到）；运行 python main.py download-mnist 后再学一次更稳妥。</source>
-        <translation>Learning did not use the MNIST training images (they were not found); run python main.py download-mnist and learn again to be safe.</translation>
+        <source>没找到 MNIST：运行 python main.py download-mnist 后再学一次更稳妥。</source>
+        <translation>MNIST not found: learning again after python main.py download-mnist is safer.</translation>
     </message>
     <message>
         <source>已取消学习：什么都没有写，原来的权重照常使用。</source>
