@@ -191,7 +191,6 @@ def fine_tune(net: SimpleConvNet, inputs: np.ndarray, labels: np.ndarray, config
         replay = replay[0][:-config.check], replay[1][:-config.check]
     replay_labels = np.asarray(replay[1], np.int64) if replay is not None else None
     replay_of = [np.flatnonzero(replay_labels == d) for d in range(10)] if replay is not None else []
-    stop_when_sure = partial
     every = max(1, len(y_own) // config.batch_size)    # check every so often: about a batch's forward pass a step
     learning = None
     optimizer = Adam()
@@ -199,7 +198,7 @@ def fine_tune(net: SimpleConvNet, inputs: np.ndarray, labels: np.ndarray, config
         for step in range(config.steps):
             if cancelled is not None and cancelled():
                 raise Cancelled("Personalising was cancelled; nothing was written.")
-            if stop_when_sure and step % every == 0:
+            if partial and step % every == 0:
                 learning = _unsure_digits(tuned, x_own, y_own, config.fit_margin)
                 if not learning.any():                 # every sample is read surely: done early
                     if progress is not None:
