@@ -250,7 +250,9 @@ def cmd_download_pendigits(args) -> int:
 
 def replay_of(args) -> Replay | None:
     """What --replay asks for."""
-    return {"mnist": lambda: default_replay(args.data_dir), "drawn": drawn_replay, "none": lambda: None}[args.replay]()
+    if args.replay == "none":
+        return None
+    return drawn_replay() if args.replay == "drawn" else default_replay(args.data_dir)
 
 
 def cmd_personalize(args) -> int:
