@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .parallel import update_in_parts
+
 
 class WeightAverage:
     """Running average of a parameter dict (same names and shapes, float32)."""
@@ -26,9 +28,15 @@ class WeightAverage:
         self.steps += 1
         rate = 1 - min(self.decay, (1 + self.steps) / (10 + self.steps))
         for k, avg in self.params.items():
-            work = np.subtract(params[k], avg, out=self._work[k])
-            work *= avg.dtype.type(rate)
+            update_in_parts(self._toward(avg.dtype.type(rate)), np.ascontiguousarray(params[k]), avg, self._work[k])
+
+    @staticmethod
+    def _toward(rate: np.floating):
+        def update(new, avg, work) -> None:
+            np.subtract(new, avg, out=work)
+            work *= rate
             avg += work
+        return update
 
     def state(self) -> dict[str, np.ndarray]:
         return {"avg.steps": np.array(self.steps), **{f"avg.{k}": v for k, v in self.params.items()}}

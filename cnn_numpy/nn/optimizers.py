@@ -10,6 +10,8 @@ import math
 
 import numpy as np
 
+from .parallel import update_in_parts
+
 
 class Optimizer:
     """Base class: weight decay and the ``state`` used for checkpoints."""
@@ -68,7 +70,8 @@ class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015) with bias correction; L2 decay added to the gradient.
 
     The update runs in place through two work arrays per parameter (not checkpointed), with
-    the same operations in the same order as the textbook expressions in the comments.
+    the same operations in the same order as the textbook expressions in the comments, in
+    cache-sized parts on every core (:mod:`.parallel`).
     """
 
     def __init__(self, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
@@ -91,6 +94,12 @@ class Adam(Optimizer):
             if name not in self._work:
                 self._work[name] = np.empty_like(p), np.empty_like(p)
             m, v, (a, d), f = self.m[name], self.v[name], self._work[name], p.dtype.type
+            update_in_parts(self._step(f(step)), np.ascontiguousarray(g), m, v, a, d, p)
+
+    def _step(self, step: np.floating):
+        f, b1, b2, eps = type(step), self.beta1, self.beta2, self.eps
+
+        def update(g, m, v, a, d, p) -> None:
             np.subtract(g, m, out=a)                    # m += (1 - b1) * (g - m)
             a *= f(1 - b1)
             m += a
@@ -99,10 +108,11 @@ class Adam(Optimizer):
             a *= f(1 - b2)
             v += a
             np.sqrt(v, out=d)                           # p -= step * m / (sqrt(v) + eps)
-            d += f(self.eps)
-            np.multiply(m, f(step), out=a)
+            d += f(eps)
+            np.multiply(m, step, out=a)
             a /= d
             p -= a
+        return update
 
     def state(self):
         out = {f"m.{k}": a for k, a in self.m.items()}
