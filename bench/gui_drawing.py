@@ -23,6 +23,18 @@ SIX: list[Stroke] = [[(0.64, 0.2), (0.5, 0.3), (0.38, 0.45)] + _arc(0.5, 0.64, 0
 SHAPES = {"0": ZERO, "2": TWO, "3": THREE, "6": SIX}
 
 
+def _line(points: list[tuple[float, float]], step: float = 0.02) -> Stroke:
+    """A polyline through ``points`` with a point every ``step`` or so (one mouse move each)."""
+    out = [points[0]]
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        n = max(1, round(math.hypot(x1 - x0, y1 - y0) / step))
+        out += [(x0 + (x1 - x0) * k / n, y0 + (y1 - y0) * k / n) for k in range(1, n + 1)]
+    return out
+
+
+LETTER_A: list[Stroke] = [_line([(0.28, 0.86), (0.5, 0.14), (0.72, 0.86)]), _line([(0.37, 0.6), (0.63, 0.6)])]
+
+
 def number(text: str, left: float = 0.35, step: float = 0.4, scale: float = 0.6) -> list[Stroke]:
     """The strokes of ``text`` (digits of SHAPES), ``scale`` times their size, written left to right
     with centres ``step`` apart, the first at ``left``."""

@@ -1,12 +1,13 @@
 """Make docs/screenshot.png: the app with a handwritten 3 drawn by mouse events and recognised;
 with --inside, docs/inside.png: the network view of that 3; with --scene number, "2026" written
 on the canvas (docs/number.png); with --scene picture, a photo-like picture of "2026" written in
-blue ink on unevenly lit paper, opened and read (docs/picture.png).
+blue ink on unevenly lit paper, opened and read (docs/picture.png); with --scene letter, a capital A
+drawn on the canvas, which is not a digit (docs/not_a_digit.png).
 
 Run it on a real X server so that fonts render natively, e.g.
     Xvfb :99 -screen 0 1280x900x24 &
     DISPLAY=:99 python -m bench.screenshot [--weights PATH] [--lang zh|en] [--inside]
-                                           [--scene digit|number|picture] [--out PNG]
+                                           [--scene digit|number|picture|letter] [--out PNG]
 Without DISPLAY it uses Qt's offscreen platform. The user's data folder is a temporary one.
 """
 from __future__ import annotations
@@ -27,14 +28,14 @@ import cnn_numpy  # noqa: F401  (first: sets the one-BLAS-thread default before 
 import numpy as np
 from PIL import Image, ImageFilter
 
-from bench.gui_drawing import THREE, drag_strokes, number
+from bench.gui_drawing import LETTER_A, THREE, drag_strokes, number
 from cnn_numpy.data.strokes import draw_strokes
 from cnn_numpy.paths import DEFAULT_WEIGHTS, REPO_ROOT
 from hdr_gui.app import create_application, start
 from hdr_gui.inside.view import InsideWindow
 
 INSIDE_SIZE = (1320, 960)
-DEFAULT_OUT = {"digit": "screenshot", "number": "number", "picture": "picture"}
+DEFAULT_OUT = {"digit": "screenshot", "number": "number", "picture": "picture", "letter": "not_a_digit"}
 
 
 def paper_photo(path: Path, text: str = "2026", height: int = 900) -> Path:
@@ -59,7 +60,8 @@ def main() -> int:
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
     parser.add_argument("--inside", action="store_true", help="the network view instead of the main window")
     parser.add_argument("--scene", choices=tuple(DEFAULT_OUT), default="digit",
-                        help="a drawn 3, a number written on the canvas, or an opened photo of a number")
+                        help="a drawn 3, a number written on the canvas, an opened photo of a number, or a "
+                             "letter A drawn on the canvas")
     parser.add_argument("--out", type=Path, default=None,
                         help="default: docs/screenshot.png, docs/number.png, docs/picture.png or docs/inside.png")
     args = parser.parse_args()
@@ -79,7 +81,7 @@ def main() -> int:
     else:
         if args.scene == "number":
             window.penWidthSlider.setValue(12)
-        drag_strokes(window.canvas, THREE if args.scene == "digit" else number("2026"))
+        drag_strokes(window.canvas, {"digit": THREE, "letter": LETTER_A}.get(args.scene) or number("2026"))
         window.recognize()
         window.recognize()          # the status bar shows the time of a warm answer
     for _ in range(10):
@@ -93,7 +95,8 @@ def main() -> int:
         for _ in range(10):
             app.processEvents()
     name = "inside" if args.inside else DEFAULT_OUT[args.scene]
-    out = args.out or REPO_ROOT / "docs" / f"{name}{'_en' if args.lang == 'en' and args.scene != 'digit' else ''}.png"
+    suffix = "_en" if args.lang == "en" and args.scene not in ("digit", "letter") else ""
+    out = args.out or REPO_ROOT / "docs" / f"{name}{suffix}.png"
     out.parent.mkdir(parents=True, exist_ok=True)
     if not shown.grab().save(str(out)):
         sys.exit(f"could not write {out}")

@@ -4,7 +4,8 @@ Each sample's text read (digits whose verdict is "digit" or "unsure") is aligned
 text by edit distance; the alignment counts extra pieces (insertions), missing pieces
 (deletions) and wrong digits (substitutions). :func:`single_digit_check` measures what reading
 numbers costs single digits: every validation writer's digit drawn as on the canvas (as
-evaluate-real draws it), read by ``read_number`` and by ``recognize_images``.
+evaluate-real draws it), read by ``read_number`` and by ``recognize_images``; :func:`letters_check`
+what it costs letters: handwritten letters drawn alone on the canvas, read both ways.
 """
 from __future__ import annotations
 
@@ -106,3 +107,26 @@ def single_digit_check(recognizer: Recognizer, digits: PenDigits, seed: int = 0,
         if on_sample:
             on_sample()
     return SingleDigitCheck(len(digits), changed, right_single, right_number)
+
+
+@dataclass(frozen=True)
+class LettersCheck:
+    letters: int
+    digit_single: int     # recognize_images' verdict is "digit"
+    digit_number: int     # read_number reads at least one piece with the verdict "digit"
+    text_number: int      # read_number's text is not empty (pieces read as "digit" or "unsure")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def letters_check(recognizer: Recognizer, letters: PenDigits, seed: int = 0) -> LettersCheck:
+    """Every letter of ``letters`` drawn alone on the canvas (as the validation letters of the calibration
+    are drawn), read by ``recognize_images`` and by ``read_number``, as the app's canvas reads it."""
+    single = number = text = 0
+    for image in render_all(letters, seed):
+        single += recognizer.recognize_images([image])[0].verdict == "digit"
+        reading = read_number(recognizer, image)
+        number += any(d.verdict == "digit" for d in reading.digits)
+        text += reading.text != ""
+    return LettersCheck(len(letters), single, number, text)

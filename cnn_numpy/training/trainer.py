@@ -43,7 +43,7 @@ class TrainingError(HdrError):
 @dataclass
 class TrainConfig:
     """Everything that decides the result of a training run."""
-    epochs: int = 27
+    epochs: int = 24
     batch_size: int = 100
     lr: float = 1e-3
     optimizer: str = "adam"

@@ -63,3 +63,12 @@ def test_every_element_is_updated_exactly_once(small_parts):
 
     parallel.update_in_parts(bump, counts)
     assert (counts == 1).all()
+
+
+def test_train_step_bench_prints_every_part(monkeypatch, capsys):
+    from bench import train_step
+    monkeypatch.setattr("sys.argv", ["train_step", "--steps", "1", "--rounds", "1"])
+    assert train_step.main() == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == [*train_step.PARTS, "training step"]
+    assert all(float(line.split(": ")[1].split()[0]) > 0 for line in lines)

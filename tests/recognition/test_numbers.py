@@ -11,7 +11,14 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from cnn_numpy.data.strokes import draw_strokes
 from cnn_numpy.recognition import numbers
-from cnn_numpy.recognition.numbers import PIECE_FLOOR, NumberReading, read_number, read_number_file, warm_up
+from cnn_numpy.recognition.numbers import (
+    LONE_ASPECT,
+    PIECE_FLOOR,
+    NumberReading,
+    read_number,
+    read_number_file,
+    warm_up,
+)
 from cnn_numpy.recognition.paper import WORK_SIDE, ink_map
 from cnn_numpy.recognition.segment import MAX_PIECES, SPLIT_ASPECT, cut_candidates, segment
 
@@ -76,13 +83,26 @@ def test_a_narrow_piece_read_as_no_digit_is_cut(recognizer):
     assert read_number(recognizer, image).text == "001"
 
 
-@pytest.mark.parametrize("shapes", [["0", "0"], ["0", "1"], ["7", "7"]])
+@pytest.mark.parametrize("shapes", [["0", "0"], ["4", "0"], ["7", "7"]])
 def test_touching_digits_alone_read_as_no_digit_are_cut(recognizer, shapes):
     image = canvas(shapes, gap=-0.02)
-    assert len(segment(np.asarray(image)).pieces) == 1
+    seg = segment(np.asarray(image))
+    assert len(seg.pieces) == 1 and seg.pieces[0].width >= LONE_ASPECT * seg.line_height
     alone = recognizer.recognize_images([image])[0]      # in a number: not a digit (see PIECE_FLOOR)
     assert alone.verdict == "not_digit" or alone.confidence < PIECE_FLOOR
     assert read_number(recognizer, image).text == "".join(shapes)
+
+
+@pytest.mark.parametrize("letter", ["A", "n", "H"])
+def test_a_letter_alone_is_not_cut_into_digits(recognizer, letter):
+    """A lone piece read as not a digit is cut only from LONE_ASPECT line heights: a letter, narrower, is not
+    read as two digits (an A was "14", an n "17")."""
+    image = canvas([letter])
+    seg = segment(np.asarray(image))
+    assert len(seg.pieces) == 1 and seg.pieces[0].width < LONE_ASPECT * seg.line_height
+    assert recognizer.recognize_images([image])[0].verdict == "not_digit"
+    reading = read_number(recognizer, image)
+    assert len(reading.digits) == 1 and reading.digits[0].verdict == "not_digit" and reading.text == ""
 
 
 def test_touching_digits_alone_read_as_a_sure_digit_are_one_digit(recognizer):
