@@ -16,11 +16,12 @@ from cnn_numpy.data.mnist import load_mnist, resolve_data_dir, to_input
 from cnn_numpy.data.not_digits import letters_if_present, load_letters, split_by_writer
 from cnn_numpy.data.pen_archives import UnipenMissingError
 from cnn_numpy.data.pendigits import PendigitsMissingError, download_pendigits, load_pendigits, resolve_pendigits_dir
+from cnn_numpy.data.strokes import render_all
 from cnn_numpy.errors import HdrError
-from cnn_numpy.evaluation.calibrate import calibrate, verdict_rates
+from cnn_numpy.evaluation.calibrate import calibrate, noise_images, verdict_rates
 from cnn_numpy.evaluation.figures import plot_confusion, plot_mistakes
 from cnn_numpy.evaluation.number_sets import MEDIA, number_samples, number_writer_sets
-from cnn_numpy.evaluation.numbers import letters_check, score_numbers, single_digit_check
+from cnn_numpy.evaluation.numbers import not_digit_check, score_numbers, single_digit_check
 from cnn_numpy.evaluation.personal import WriterResult, evaluate_personalization
 from cnn_numpy.evaluation.real_writers import RealWriterInputs, evaluate_real_writers, writer_sets
 from cnn_numpy.evaluation.scores import Scores, confusion_matrix, format_table, mnist_test_recognitions
@@ -160,12 +161,16 @@ def cmd_evaluate_numbers(args) -> int:
     singles = ({key: single_digit_check(recognizer, digits, args.seed)
                 for key, (_, digits) in writer_sets(args.unipen_dir, args.pendigits_dir).items()}
                if args.single_digits else {})
-    letters = (letters_check(recognizer, split_by_writer(load_letters(args.unipen_dir))[1], args.seed)
-               if args.letters else None)
+    others = {}
+    if args.not_digits:
+        letters = split_by_writer(load_letters(args.unipen_dir))[1]
+        others = {"letters": not_digit_check(recognizer, render_all(letters, args.seed)),
+                  "scribbles": not_digit_check(recognizer, noise_images()[0::2]),
+                  "noise": not_digit_check(recognizer, noise_images()[1::2])}
     seconds = time.perf_counter() - started
     if args.json:
         extra = {"single_digits": {key: c.to_dict() for key, c in singles.items()}} if singles else {}
-        extra |= {"letters": letters.to_dict()} if letters else {}
+        extra |= {"not_digits": {key: c.to_dict() for key, c in others.items()}} if others else {}
         print(json.dumps({key: r.to_dict() for key, r in results.items()} | extra | {"split": args.split,
                                                                                      "seconds": round(seconds, 2)}))
         return 0
@@ -178,11 +183,11 @@ def cmd_evaluate_numbers(args) -> int:
     for key, c in singles.items():
         print(f"{key} single digits: {c.changed} of {c.digits} read otherwise than as one digit; right "
               f"{c.right_number} read as numbers, {c.right_single} as one digit")
-    if letters:
-        n = letters.letters
-        print(f"letters drawn alone: {letters.digit_number} of {n} ({letters.digit_number / n:.1%}) answered with a "
-              f"digit as the canvas reads them ({letters.text_number} with a digit or an unsure one), "
-              f"{letters.digit_single} ({letters.digit_single / n:.1%}) by the one-digit path")
+    for key, c in others.items():
+        n = c.pictures
+        print(f"{key} (no digit): {c.digit_number} of {n} ({c.digit_number / n:.1%}) answered with a digit as the "
+              f"canvas reads them ({c.text_number} with a digit or an unsure one), {c.digit_single} "
+              f"({c.digit_single / n:.1%}) by the one-digit path")
     print(f"split: {args.split}. exact: numbers read exactly, of all, of those with touching digits, of the others; "
           f"extra: pieces read that are not digits of the number, missing: digits not read, wrong: digits read as "
           f"another ({seconds:.1f} s)")

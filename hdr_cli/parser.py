@@ -160,9 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
     en.add_argument("--single-digits", action="store_true",
                     help="also read every validation writer's digit alone on the canvas (as evaluate-real draws it) "
                          "and count those read otherwise than as one digit")
-    en.add_argument("--letters", action="store_true",
-                    help="also read the held-out writers' letters (UNIPEN letters.npz) drawn alone on the canvas, "
-                         "as the app reads them, and count those answered with a digit")
+    en.add_argument("--not-digits", action="store_true",
+                    help="also read pictures of no digit as the app reads them: the held-out writers' letters "
+                         "(UNIPEN letters.npz) drawn alone on the canvas, scribbles and noise; count those answered "
+                         "with a digit")
     en.add_argument("--json", action="store_true", help="print one JSON object")
 
     ca = sub.add_parser("calibrate", help="fit the weights' confidence calibration and verdict thresholds on the "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 
 from ..data.not_digits import noise_canvas, scribble, split_by_writer
 from ..data.strokes import PenDigits, render_digit
@@ -84,10 +85,15 @@ def letters_for_checking(letters: PenDigits, seed: int = 0) -> RealWriterInputs:
     return RealWriterInputs.of(split_by_writer(letters)[1], seed)
 
 
-def noise_for_checking(count: int = 600, seed: int = 99) -> RealWriterInputs:
-    """Scribbles and noise images (half each), drawn with another seed than any training epoch's."""
+def noise_images(count: int = 600, seed: int = 99) -> list[Image.Image]:
+    """Scribbles and noise pictures (alternately), drawn with another seed than any training epoch's."""
     rng = np.random.default_rng(seed)
-    images = [noise_canvas(rng) if k % 2 else render_digit(scribble(rng), rng) for k in range(count)]
+    return [noise_canvas(rng) if k % 2 else render_digit(scribble(rng), rng) for k in range(count)]
+
+
+def noise_for_checking(count: int = 600, seed: int = 99) -> RealWriterInputs:
+    """:func:`noise_images`, preprocessed."""
+    images = noise_images(count, seed)
     return RealWriterInputs([preprocess(im) for im in images], np.full(count, -1), np.full(count, "noise"))
 
 

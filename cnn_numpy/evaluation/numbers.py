@@ -4,16 +4,17 @@ Each sample's text read (digits whose verdict is "digit" or "unsure") is aligned
 text by edit distance; the alignment counts extra pieces (insertions), missing pieces
 (deletions) and wrong digits (substitutions). :func:`single_digit_check` measures what reading
 numbers costs single digits: every validation writer's digit drawn as on the canvas (as
-evaluate-real draws it), read by ``read_number`` and by ``recognize_images``; :func:`letters_check`
-what it costs letters: handwritten letters drawn alone on the canvas, read both ways.
+evaluate-real draws it), read by ``read_number`` and by ``recognize_images``; :func:`not_digit_check`
+what it costs pictures of no digit (letters drawn alone, scribbles, noise), read both ways.
 """
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 
 import numpy as np
+from PIL import Image
 
 from ..data.strokes import PenDigits, render_all
 from ..recognition.numbers import read_number
@@ -110,8 +111,8 @@ def single_digit_check(recognizer: Recognizer, digits: PenDigits, seed: int = 0,
 
 
 @dataclass(frozen=True)
-class LettersCheck:
-    letters: int
+class NotDigitCheck:
+    pictures: int
     digit_single: int     # recognize_images' verdict is "digit"
     digit_number: int     # read_number reads at least one piece with the verdict "digit"
     text_number: int      # read_number's text is not empty (pieces read as "digit" or "unsure")
@@ -120,13 +121,14 @@ class LettersCheck:
         return asdict(self)
 
 
-def letters_check(recognizer: Recognizer, letters: PenDigits, seed: int = 0) -> LettersCheck:
-    """Every letter of ``letters`` drawn alone on the canvas (as the validation letters of the calibration
-    are drawn), read by ``recognize_images`` and by ``read_number``, as the app's canvas reads it."""
-    single = number = text = 0
-    for image in render_all(letters, seed):
+def not_digit_check(recognizer: Recognizer, images: Iterable[Image.Image]) -> NotDigitCheck:
+    """Pictures of no digit (letters drawn alone on the canvas, scribbles, noise), read by
+    ``recognize_images`` and by ``read_number``, as the app's canvas and ``predict --multi`` read them."""
+    count = single = number = text = 0
+    for image in images:
+        count += 1
         single += recognizer.recognize_images([image])[0].verdict == "digit"
         reading = read_number(recognizer, image)
         number += any(d.verdict == "digit" for d in reading.digits)
         text += reading.text != ""
-    return LettersCheck(len(letters), single, number, text)
+    return NotDigitCheck(count, single, number, text)

@@ -26,6 +26,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from ..data.image_files import ImageFileError, open_image
+from .calibration import solid_blobs
 from .paper import InkMap, ink_map, upright
 from .preprocess import normalize, preprocess
 from .recognizer import Recognitions, Recognizer
@@ -192,8 +193,11 @@ def _scores(recs: Recognitions) -> np.ndarray:
 
 def _may_split(recs: Recognitions, index: int, split: str) -> bool:
     """Whether a cut could win over the piece read at ``recs[index]``: no pair of halves scores above 1, so
-    a piece read surer than 1 - SPLIT_MARGIN keeps (see :func:`_split`) and its cuts need not be read."""
-    return split == "projection" or _scores(recs)[index] + SPLIT_MARGIN < 1.0
+    a piece read surer than 1 - SPLIT_MARGIN keeps (see :func:`_split`) and its cuts need not be read. A solid
+    blob (a dot, a smudge: :func:`solid_blobs`) is never cut: cut, it gave slivers read as sure 1s ("111")."""
+    if split == "projection":
+        return True
+    return _scores(recs)[index] + SPLIT_MARGIN < 1.0 and not solid_blobs(recs.inputs[index:index + 1])[0]
 
 
 def _split(piece: Piece, options: list[tuple[Piece, Piece]], whole: Recognitions, index: int,

@@ -13,7 +13,8 @@
                     A texture (more than MAX_COMPONENTS components, or ink over MAX_INK_SHARE of the
                     picture) gives no pieces, ``capped`` set: it is not writing.
     5. cuts         a piece wider than SPLIT_ASPECT of the line height (or than a narrower width the
-                    caller asks for, e.g. for a piece the network doubts) may be touching digits:
+                    caller asks for, e.g. for a piece the network doubts) and at least MIN_CUT_HEIGHT
+                    pixels high may be touching digits:
                     :func:`cut_candidates` offers its components in two groups and seams crossing
                     the least ink from the minima of its column profile; the caller lets the
                     network choose (see numbers.py).
@@ -45,6 +46,10 @@ CUTS = 4                 # candidate seams per piece from the minima of the colu
 # read as a single piece of thousands of components gave 4,730 candidate halves and took 15 s.
 PART_CUTS = 8
 EVEN_CUTS = 5            # ... and from as many evenly spaced columns
+MIN_CUT_HEIGHT = 16      # pieces lower than this (ink-map pixels) are never cut: two digits that small cannot be
+# read apart, and a speck of a few pixels cut gave a sliver one pixel wide that the network reads as a sure 1. Noise
+# pictures of the calibration answered with a digit when read as a number (evaluate-numbers --not-digits): 49.3 % ->
+# 28.0 % with this and numbers.py's rule for solid blobs, 33.7 % with the blob rule alone.
 DRIFT = 0.01             # cost of a seam's step away from its start column (per pixel and row)
 
 
@@ -163,7 +168,7 @@ def cut_candidates(seg: Segmentation, piece: Piece, method: str = "network", asp
     column ink count within CUT_RANGE of its width and from EVEN_CUTS columns evenly spread over
     that range; cuts dividing the ink alike are offered once. ``method`` "projection": only the
     straight cut at the lowest minimum."""
-    if piece.width <= aspect * seg.line_height or piece.width < 4:
+    if piece.width <= aspect * seg.line_height or piece.width < 4 or piece.height < MIN_CUT_HEIGHT:
         return []
     mask = piece_mask(seg, piece)
     keeps = []

@@ -10,9 +10,9 @@ import pytest
 from pen_files import LINE, RING, SEVEN, pendigits_text, write_unipen
 
 from cnn_numpy.data import pendigits
-from cnn_numpy.data.strokes import PenDigits
+from cnn_numpy.data.strokes import PenDigits, render_all
 from cnn_numpy.evaluation.number_sets import MEDIA, number_samples
-from cnn_numpy.evaluation.numbers import error_kinds, letters_check, single_digit_check
+from cnn_numpy.evaluation.numbers import error_kinds, not_digit_check, single_digit_check
 from cnn_numpy.nn.convnet import ConvNetConfig, SimpleConvNet
 from cnn_numpy.recognition.recognizer import Recognizer
 from cnn_numpy.weights import save_weights
@@ -57,14 +57,14 @@ def test_single_digit_check_counts_both_readings():
     assert check == single_digit_check(recognizer, digits)
 
 
-def test_letters_check_counts_both_readings():
+def test_not_digit_check_counts_both_readings():
     shapes = [np.asarray(s, np.float32) for shape in (LINE, RING, SEVEN) for s in shape]
     letters = PenDigits([[s] for s in shapes] * 2, np.array([ord(c) for c in "AHN"] * 2), np.repeat(["a", "b"], 3))
     recognizer = Recognizer(SimpleConvNet(ConvNetConfig(filter_num=4, hidden=16), seed=0))
-    check = letters_check(recognizer, letters)
-    assert check.letters == 6
+    check = not_digit_check(recognizer, render_all(letters))
+    assert check.pictures == 6
     assert 0 <= check.digit_number <= check.text_number <= 6 and 0 <= check.digit_single <= 6
-    assert check == letters_check(recognizer, letters)
+    assert check == not_digit_check(recognizer, render_all(letters))
 
 
 def test_evaluate_numbers_command(tmp_path, monkeypatch, capsys):
@@ -93,11 +93,10 @@ def test_evaluate_numbers_command(tmp_path, monkeypatch, capsys):
     numbers = [line for line in out if " single digits: " not in line]
     assert numbers[0].startswith("writers_medium") and len(numbers) == 6 and numbers[-1].startswith("split: network")
     assert len(out) - len(numbers) == 2
-    assert main(argv + ["--letters"]) == 2            # no letters.npz beside strokes.npz
+    assert main(argv + ["--not-digits"]) == 2            # no letters.npz beside strokes.npz
     assert "letters.npz" in capsys.readouterr().err
     write_unipen(unipen / "letters.npz", [SEVEN, LINE] * 10, [ord("A"), ord("H")] * 10, [f"w{i}" for i in range(20)])
-    assert main(argv + ["--letters", "--json"]) == 0
-    letters = json.loads(capsys.readouterr().out)["letters"]
-    assert letters["letters"] == 4 and 0 <= letters["digit_number"] <= letters["text_number"] <= 4
-    assert main(argv + ["--letters"]) == 0
-    assert capsys.readouterr().out.count("letters drawn alone: ") == 1
+    assert main(argv + ["--not-digits", "--json"]) == 0
+    others = json.loads(capsys.readouterr().out)["not_digits"]
+    assert {k: c["pictures"] for k, c in others.items()} == {"letters": 4, "scribbles": 300, "noise": 300}
+    assert all(0 <= c["digit_number"] <= c["text_number"] <= c["pictures"] for c in others.values())

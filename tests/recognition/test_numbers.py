@@ -93,6 +93,19 @@ def test_touching_digits_alone_read_as_no_digit_are_cut(recognizer, shapes):
     assert read_number(recognizer, image).text == "".join(shapes)
 
 
+@pytest.mark.parametrize("shape", ["ellipse", "rectangle"])
+@pytest.mark.parametrize("side", [5, 8, 16, 24])
+def test_dots_are_not_cut_into_ones(recognizer, shape, side):
+    """Dots and squares are never cut (MIN_CUT_HEIGHT, solid blobs): cuts left slivers read as sure 1s ("111")."""
+    image = Image.new("L", (600, 280))
+    draw = ImageDraw.Draw(image)
+    for k in range(3):
+        getattr(draw, shape)((80 + 110 * k, 100, 80 + 110 * k + side, 100 + side), fill=255)
+    reading = read_number(recognizer, image)
+    assert len(reading.digits) == 3 and reading.text == ""
+    assert all(d.verdict == "not_digit" for d in reading.digits)
+
+
 @pytest.mark.parametrize("letter", ["A", "n", "H"])
 def test_a_letter_alone_is_not_cut_into_digits(recognizer, letter):
     """A lone piece read as not a digit is cut only from LONE_ASPECT line heights: a letter, narrower, is not
