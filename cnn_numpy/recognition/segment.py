@@ -10,8 +10,9 @@
     3b. partial     a short piece near a neighbour may belong to it: :func:`merge_candidates` offers
                     the two as one, the caller lets the network choose (see numbers.py).
     4. order        left to right by the left edge; past MAX_PIECES the rest is ignored and ``capped`` set.
-                    A texture (more than MAX_COMPONENTS components, or ink over MAX_INK_SHARE of the
-                    picture) gives no pieces, ``capped`` set: it is not writing.
+                    A texture (more than MAX_COMPONENTS components, ink over MAX_INK_SHARE of the
+                    picture, or pieces scattered up and down instead of in rows: SCATTER_PIECES)
+                    gives no pieces, ``capped`` set: it is not writing.
     5. cuts         a piece wider than SPLIT_ASPECT of the line height (or than a narrower width the
                     caller asks for, e.g. for a piece the network doubts) and at least MIN_CUT_HEIGHT
                     pixels high may be touching digits:
@@ -33,6 +34,10 @@ from .components import components, union
 MAX_PIECES = 32          # pieces reported; more are ignored and the reading says so
 MAX_COMPONENTS = 4096    # more components than this is a texture or noise: no pieces, capped
 MAX_INK_SHARE = 0.5      # so is ink covering more than this share of the picture
+SCATTER_PIECES = 4       # so are at least this many pieces in one band (centres less than ROW_GAP line heights apart
+ROW_GAP = 1.0            # vertically) whose centres spread over more than SCATTER line heights: speckle, not a row
+SCATTER = 1.5            # of digits (noise read as a number with a digit 28.0 -> 10.3 %, development numbers unchanged;
+# a page of text is rows, each within a line height, and keeps its first MAX_PIECES pieces)
 MERGE_OVERLAP = 0.5      # x overlap (fraction of the narrower) that makes two components one digit
 MERGE_GAP_Y = 0.5        # ... and at most this share of the taller one's height apart vertically
 MERGE_HEIGHT = 1.6       # merge candidates (below) are not taller than this many line heights
@@ -83,6 +88,15 @@ def line_height(heights: np.ndarray) -> float:
     return float(np.median(heights[heights >= heights.max() / 2])) if len(heights) else 0.0
 
 
+def _scattered(centres: np.ndarray, height: float) -> bool:
+    """Whether pieces with these vertical centres are scattered like speckle rather than written in rows
+    (see SCATTER_PIECES)."""
+    cy = np.sort(centres)
+    starts = np.r_[0, np.flatnonzero(np.diff(cy) > ROW_GAP * height) + 1]
+    ends = np.r_[starts[1:], len(cy)]
+    return any(e - b >= SCATTER_PIECES and cy[e - 1] - cy[b] > SCATTER * height for b, e in zip(starts, ends))
+
+
 def segment(ink: np.ndarray) -> Segmentation:
     """(H, W) ink map (> 0 is ink) -> the digit pieces, left to right (see the module's steps 1-4)."""
     binary = ink > 0
@@ -102,6 +116,8 @@ def segment(ink: np.ndarray) -> Segmentation:
     height = line_height(sizes[present, 1])
     big = present & (sizes.max(axis=1) >= SPECK * height)
     order = [g for g in np.argsort(merged[:, 0], kind="stable") if big[g]]
+    if _scattered((merged[big, 1] + merged[big, 3]) / 2, height):
+        return Segmentation(labels, (), 0.0, True)
     capped = len(order) > MAX_PIECES
     pieces = tuple(Piece(tuple(int(v) for v in merged[g]), tuple(int(i) for i in np.flatnonzero(groups == g)))
                    for g in order[:MAX_PIECES])

@@ -105,3 +105,23 @@ def test_a_piece_of_many_components_gets_few_cuts():
     piece = max(seg.pieces, key=lambda p: len(p.parts))
     assert len(piece.parts) > PART_CUTS
     assert len(cut_candidates(seg, piece, aspect=0.0)) <= CUTS + EVEN_CUTS      # seams only, not 4,730 halves
+
+
+def test_scattered_speckle_is_a_texture():
+    """Clumps all over the picture (no row): no pieces, capped, as for dense noise."""
+    rng = np.random.default_rng(3)
+    cells = (rng.random((35, 35)) < 0.15) * 255
+    speckle = np.kron(cells, np.ones((8, 8)))[:280, :280].astype(np.uint8)
+    seg = segment(speckle)
+    assert seg.pieces == () and seg.capped
+
+
+def test_a_slanting_row_is_not_scattered():
+    """Eight bars written uphill, rising 0.9 bar heights in all: still a row, eight pieces."""
+    image = Image.new("L", (700, 280))
+    draw = ImageDraw.Draw(image)
+    for i in range(8):
+        top = 150 - 10 * i
+        draw.line((40 + 80 * i, top, 40 + 80 * i, top + 80), fill=255, width=8)
+    seg = segment(np.asarray(image))
+    assert len(seg.pieces) == 8 and not seg.capped
