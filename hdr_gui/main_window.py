@@ -394,7 +394,8 @@ class MainWindow(QMainWindow):
         self._show_time(start)
         self._read_image = image
         if not reading.digits or not pieces.present.any():
-            self._show_prompt(self.tr("画板上没有看得出的笔迹：请把数字写大一些。"))
+            self._show_prompt(self._texture_text() if reading.capped else
+                              self.tr("画板上没有看得出的笔迹：请把数字写大一些。"))
             return
         self.canvas.show_reading(reading)
         self._show_number(reading, pieces)
@@ -430,12 +431,15 @@ class MainWindow(QMainWindow):
         else:
             self._show_picture_reading()
 
+    def _texture_text(self) -> str:
+        return self.tr("这看起来像纹理或噪点，不像书写：没有读出数字。")
+
     def _show_picture_reading(self) -> None:
         reading = self.pictureView.reading()
         if reading is None or self._picture_pieces is None:
             self._show_prompt(self.tr("没有加载网络权重，无法识别。") if self._recognizer is None else "")
         elif not reading.digits:
-            self._show_prompt(self.tr("图片里没有找到数字。"))
+            self._show_prompt(self._texture_text() if reading.capped else self.tr("图片里没有找到数字。"))
         else:
             self._read_image = self._picture_image
             self._show_number(reading, self._picture_pieces)

@@ -132,6 +132,14 @@ def test_blank_picture_finds_no_digits(make_window, fake, qtbot, tmp_path):
     assert "没有找到数字" in window.verdictLabel.text() and not any(len(batch) for batch in fake.batches)
 
 
+def test_speckle_picture_is_called_a_texture(make_window, fake, qtbot, tmp_path):
+    window = make_window(fake)
+    cells = (np.random.default_rng(3).random((60, 100)) < 0.15) * 255
+    Image.fromarray(np.kron(cells, np.ones((8, 8))).astype(np.uint8)).save(tmp_path / "speckle.png")
+    open_and_wait(qtbot, window, tmp_path / "speckle.png")
+    assert "纹理" in window.verdictLabel.text() and not any(len(batch) for batch in fake.batches)
+
+
 def test_transparent_png_is_shown_and_read(make_window, fake, qtbot, tmp_path):
     window = make_window(fake)
     image = Image.new("RGBA", (200, 200), (0, 0, 0, 0))

@@ -587,6 +587,10 @@ Confidence {percent:.1f}%</translation>
         <source>更多…</source>
         <translation>More…</translation>
     </message>
+    <message>
+        <source>这看起来像纹理或噪点，不像书写：没有读出数字。</source>
+        <translation>This looks like a texture or noise, not writing: no digits were read.</translation>
+    </message>
 </context>
 <context>
     <name>PersonalHandwriting</name>
