@@ -164,9 +164,10 @@ def cmd_evaluate_numbers(args) -> int:
     others = {}
     if args.not_digits:
         letters = split_by_writer(load_letters(args.unipen_dir))[1]
+        noise = noise_images()
         others = {"letters": not_digit_check(recognizer, render_all(letters, args.seed)),
-                  "scribbles": not_digit_check(recognizer, noise_images()[0::2]),
-                  "noise": not_digit_check(recognizer, noise_images()[1::2])}
+                  "scribbles": not_digit_check(recognizer, noise[0::2]),
+                  "noise": not_digit_check(recognizer, noise[1::2])}
     seconds = time.perf_counter() - started
     if args.json:
         extra = {"single_digits": {key: c.to_dict() for key, c in singles.items()}} if singles else {}

@@ -20,6 +20,16 @@ SERIAL_BELOW = 1 << 20     # smaller arrays are updated in one go, without threa
 _pool: ThreadPoolExecutor | None = None
 
 
+def _forget_pool() -> None:
+    """A forked child has none of its parent's threads: it starts its own pool when it needs one."""
+    global _pool
+    _pool = None
+
+
+if hasattr(os, "register_at_fork"):           # no fork on Windows
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
 def _threads() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 

@@ -72,3 +72,20 @@ def test_train_step_bench_prints_every_part(monkeypatch, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == [*train_step.PARTS, "training step"]
     assert all(float(line.split(": ")[1].split()[0]) > 0 for line in lines)
+
+
+def test_a_forked_child_updates_in_parts_too(small_parts):
+    """The pool's threads do not survive a fork: a child made after the parent used them starts its own."""
+    import multiprocessing
+    counts = np.zeros(10_007, np.int32)
+    parallel.update_in_parts(lambda a: np.add(a, 1, out=a), counts)       # the parent's pool exists now
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:
+        assert pool.apply_async(_count_in_child).get(timeout=20) == 10_007
+
+
+def _count_in_child() -> int:
+    parallel.PIECE, parallel.SERIAL_BELOW = 1000, 4000
+    counts = np.zeros(10_007, np.int32)
+    parallel.update_in_parts(lambda a: np.add(a, 1, out=a), counts)
+    return int(counts.sum())
