@@ -19,7 +19,7 @@ from PIL import Image
 from ..nn.inspect import Inside, look_inside
 from ..paths import DEFAULT_WEIGHTS
 from ..weights import load_weights
-from .calibration import Calibration, solid_blobs
+from .calibration import Calibration, scattered_dots, solid_blobs
 from .preprocess import preprocess
 
 UNSURE_THRESHOLD = Calibration().unsure_below   # without a calibration: unsure below this probability
@@ -120,7 +120,8 @@ class Recognizer:
         probs = np.zeros((len(x), self.net.classes), np.float32)
         if present.any():
             probs[present] = self.probabilities(x[present] if not present.all() else x)
-        return Recognitions(probs, x, present, self.calibration.verdicts(probs, present, solid_blobs(x) & present))
+        no_strokes = (solid_blobs(x) | scattered_dots(x)) & present
+        return Recognitions(probs, x, present, self.calibration.verdicts(probs, present, no_strokes))
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """Network inputs (N, 28, 28) -> calibrated probabilities (N, classes) float32."""

@@ -12,6 +12,7 @@ from cnn_numpy.recognition.calibration import (
     fit_temperature,
     nll,
     reliability,
+    scattered_dots,
     solid_blobs,
 )
 from cnn_numpy.recognition.recognizer import Recognizer
@@ -76,6 +77,18 @@ def test_calibration_from_metadata_is_applied_and_bad_values_refused():
     for bad in (0.0, -1.0, float("nan")):
         with pytest.raises(ValueError, match="temperature"):
             Calibration.from_dict({"temperature": bad})
+
+
+def test_scattered_dots_are_not_strokes():
+    x = np.zeros((5, 28, 28), np.float32)
+    for r, c in ((5, 6), (14, 20), (22, 9)):
+        x[0, r:r + 2, c:c + 2] = 1                          # three specks
+    x[1, 4:24, 13:15] = 1                                   # a 1
+    x[2, 4:12, 13:15] = x[2, 15:24, 13:15] = 1              # a 1 broken in two
+    x[3, 4:24, 13:14] = 0.3                                 # a faint 1, and three specks beside it
+    for r in (6, 14, 22):
+        x[3, r, 20] = 1
+    assert list(scattered_dots(x)) == [True, False, False, False, False]     # the last is blank
 
 
 def test_solid_blobs_are_dots_not_strokes():

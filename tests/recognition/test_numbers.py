@@ -93,6 +93,16 @@ def test_touching_digits_alone_read_as_no_digit_are_cut(recognizer, shapes):
     assert read_number(recognizer, image).text == "".join(shapes)
 
 
+def test_three_specks_are_no_digit(recognizer):
+    """Specks scattered on an empty canvas: not a digit, alone (scattered_dots) and as a number."""
+    image = Image.new("L", (280, 280))
+    draw = ImageDraw.Draw(image)
+    for x, y in ((40, 60), (150, 200), (230, 90)):
+        draw.rectangle((x, y, x + 5, y + 5), fill=255)
+    assert recognizer.recognize_images([image])[0].verdict == "not_digit"
+    assert read_number(recognizer, image).text == ""
+
+
 @pytest.mark.parametrize("shape", ["ellipse", "rectangle"])
 @pytest.mark.parametrize("side", [5, 8, 16, 24])
 def test_dots_are_not_cut_into_ones(recognizer, shape, side):
