@@ -43,7 +43,7 @@ SINGLE_SURE = 0.0        # the picture's only piece only into two "digit" halves
 SINGLE_DOUBT = ("not_digit",)   # the picture's only piece is offered cuts only when read so
 LONE_ASPECT = 1.0        # ... and only when at least this wide (line heights): a letter drawn alone (A, n, H, r,
 # about 0.6-1 heights wide) read as not a digit was cut into two "digits" ("14"). Chosen on the validation letters and
-# numbers (evaluate-numbers --letters, seeds 0 and 1): letters answered with a digit 19.6 % -> 8.5 %, numbers read
+# numbers (evaluate-numbers --not-digits, seeds 0 and 1): letters answered with a digit 19.6 % -> 8.5 %, numbers read
 # exactly 1,339 -> 1,330 of 1,600 (two touching digits alone, narrower than this); 0.85: 12.7 %, 1,337; 1.1: 6.9 %,
 # 1,327.
 SPLITS = ("network", "projection", "none")   # how wide pieces are cut (evaluation compares them)
