@@ -21,7 +21,7 @@ from cnn_numpy.errors import HdrError
 from cnn_numpy.evaluation.calibrate import calibrate, noise_images, verdict_rates
 from cnn_numpy.evaluation.figures import plot_confusion, plot_mistakes
 from cnn_numpy.evaluation.number_sets import MEDIA, number_samples, number_writer_sets
-from cnn_numpy.evaluation.numbers import not_digit_check, score_numbers, single_digit_check
+from cnn_numpy.evaluation.numbers import not_digit_check, score_numbers, scrawls, single_digit_check
 from cnn_numpy.evaluation.personal import WriterResult, evaluate_personalization
 from cnn_numpy.evaluation.real_writers import RealWriterInputs, evaluate_real_writers, writer_sets
 from cnn_numpy.evaluation.scores import Scores, confusion_matrix, format_table, mnist_test_recognitions
@@ -165,8 +165,9 @@ def cmd_evaluate_numbers(args) -> int:
     if args.not_digits:
         letters = split_by_writer(load_letters(args.unipen_dir))[1]
         noise = noise_images()
-        others = {"letters": not_digit_check(recognizer, render_all(letters, args.seed)),
-                  "scribbles": not_digit_check(recognizer, noise[0::2]),
+        others = {"letters": not_digit_check(recognizer, render_all(letters, args.seed), canvas=True),
+                  "scribbles": not_digit_check(recognizer, noise[0::2], canvas=True),
+                  "scrawls over the canvas": not_digit_check(recognizer, scrawls(args.seed), canvas=True),
                   "noise": not_digit_check(recognizer, noise[1::2])}
     seconds = time.perf_counter() - started
     if args.json:

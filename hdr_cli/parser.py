@@ -162,8 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "and count those read otherwise than as one digit")
     en.add_argument("--not-digits", action="store_true",
                     help="also read pictures of no digit as the app reads them: the held-out writers' letters "
-                         "(UNIPEN letters.npz) drawn alone on the canvas, scribbles and noise; count those answered "
-                         "with a digit")
+                         "(UNIPEN letters.npz) drawn alone on the canvas, scribbles, scrawls over the whole canvas and "
+                         "noise; count those answered with a digit")
     en.add_argument("--json", action="store_true", help="print one JSON object")
 
     ca = sub.add_parser("calibrate", help="fit the weights' confidence calibration and verdict thresholds on the "

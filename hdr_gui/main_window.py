@@ -390,7 +390,7 @@ class MainWindow(QMainWindow):
             return
         start = time.perf_counter()
         image = qimage_to_pil(self.canvas.to_image())
-        reading, pieces = read_number_with_pieces(self._recognizer, image)
+        reading, pieces = read_number_with_pieces(self._recognizer, image, canvas=True)
         self._show_time(start)
         self._read_image = image
         if not reading.digits or not pieces.present.any():

@@ -36,9 +36,11 @@ class ReadPicture:
     pieces: Recognitions | None        # each piece's probabilities, for the bars
 
 
-def read_number_with_pieces(recognizer: Recognizer, image: Image.Image) -> tuple[NumberReading, Recognitions]:
-    """The number in ``image`` and, for the probability bars, every piece's recognition."""
-    reading = read_number(recognizer, image)
+def read_number_with_pieces(recognizer: Recognizer, image: Image.Image, canvas: bool = False
+                            ) -> tuple[NumberReading, Recognitions]:
+    """The number in ``image`` (``canvas``: the app's canvas, bright ink on black) and, for the probability
+    bars, every piece's recognition."""
+    reading = read_number(recognizer, image, canvas=canvas)
     probs = np.array([piece.probs for piece in reading.digits], np.float32).reshape(-1, 10)
     inputs = np.array([piece.input_image for piece in reading.digits], np.float32).reshape(-1, 28, 28)
     verdicts = np.array([piece.verdict for piece in reading.digits], dtype=str)

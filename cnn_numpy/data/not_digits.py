@@ -1,4 +1,4 @@
-"""Examples of what is *not* a digit: handwritten letters (UNIPEN ``letters.npz``), scribbles and noise.
+"""Examples of what is *not* a digit: handwritten letters (UNIPEN ``letters.npz``), scribbles, scrawls and noise.
 
 Only letters that do not look like a digit are used. Left out, with the digit each resembles:
 O o D Q C c (0), I l i j J T t (1, 7), Z z (2), S s (5), G b e (6), B (8), a d g q y (9 or 4).
@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from .pen_archives import UnipenMissingError, read_samples, resolve_unipen_dir
 from .strokes import PenDigits
@@ -49,6 +49,16 @@ def scribble(rng: np.random.Generator) -> list[np.ndarray]:
     """A zigzag of 8-20 random points in a box: ink that is no character."""
     n = int(rng.integers(8, 21))
     return [rng.uniform(0, 1, (n, 2)).astype(np.float32) * np.array([rng.uniform(0.5, 1.5), 1], np.float32)]
+
+
+def scrawl(rng: np.random.Generator, height: int = 280) -> Image.Image:
+    """A scrawl over a whole canvas ``height`` px tall and 1-3 heights wide: a zigzag through 20-120
+    random points, white pen 6-25 px wide on black (ink over much of the canvas and its border)."""
+    width = height * int(rng.integers(1, 4))
+    image = Image.new("L", (width, height))
+    points = rng.uniform(0, 1, (int(rng.integers(20, 121)), 2)) * [width, height]
+    ImageDraw.Draw(image).line([tuple(p) for p in points], fill=255, width=int(rng.integers(6, 26)), joint="curve")
+    return image
 
 
 def noise_canvas(rng: np.random.Generator, size: int = 280) -> Image.Image:

@@ -10,14 +10,16 @@ what it costs pictures of no digit (letters drawn alone, scribbles, noise), read
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 
 import numpy as np
 from PIL import Image
 
+from ..data.not_digits import scrawl
 from ..data.strokes import PenDigits, render_all
 from ..recognition.numbers import read_number
+from ..recognition.preprocess import preprocess
 from ..recognition.recognizer import Recognizer
 from .number_sets import NumberSample
 
@@ -121,14 +123,24 @@ class NotDigitCheck:
         return asdict(self)
 
 
-def not_digit_check(recognizer: Recognizer, images: Iterable[Image.Image]) -> NotDigitCheck:
-    """Pictures of no digit (letters drawn alone on the canvas, scribbles, noise), read by
-    ``recognize_images`` and by ``read_number``, as the app's canvas and ``predict --multi`` read them."""
+SCRAWLS = 200     # scrawls over the canvas in evaluate-numbers --not-digits
+
+
+def scrawls(seed: int = 0, count: int = SCRAWLS) -> Iterator[Image.Image]:
+    """``count`` scrawls over a whole canvas (:func:`cnn_numpy.data.not_digits.scrawl`), drawn one by one."""
+    rng = np.random.default_rng([seed, 5])
+    return (scrawl(rng) for _ in range(count))
+
+
+def not_digit_check(recognizer: Recognizer, images: Iterable[Image.Image], canvas: bool = False) -> NotDigitCheck:
+    """Pictures of no digit (letters drawn alone on the canvas, scribbles, noise), read by the one-digit
+    path and by ``read_number``; ``canvas``: as the app reads its canvas (bright ink on black, not judged),
+    else as ``predict --multi`` reads a file."""
     count = single = number = text = 0
     for image in images:
         count += 1
-        single += recognizer.recognize_images([image])[0].verdict == "digit"
-        reading = read_number(recognizer, image)
+        single += recognizer.recognize_inputs([preprocess(image, canvas)])[0].verdict == "digit"
+        reading = read_number(recognizer, image, canvas=canvas)
         number += any(d.verdict == "digit" for d in reading.digits)
         text += reading.text != ""
     return NotDigitCheck(count, single, number, text)

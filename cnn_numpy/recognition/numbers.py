@@ -80,13 +80,16 @@ class NumberReading:
         return "".join(str(d.digit) for d in self.digits if d.verdict in ("digit", "unsure"))
 
 
-def read_number(recognizer: Recognizer, image: Image.Image, split: str = "network") -> NumberReading:
+def read_number(recognizer: Recognizer, image: Image.Image, split: str = "network", canvas: bool = False
+                ) -> NumberReading:
     """Every digit of ``image`` (any size and mode), left to right. ``split`` chooses how pieces
     are merged and cut: "network" (the default: the merges and cuts the network reads better than
     the pieces as they are), "projection" (a wide piece always cut straight at its lowest column
-    count, no merges) or "none"."""
+    count, no merges) or "none". ``canvas``: the picture is the app's canvas, bright ink on black,
+    whatever covers its border (else judged from the picture: a scribble over most of the canvas
+    looked like paper, its gaps like ink)."""
     image = upright(image)
-    inks = ink_map(image)
+    inks = ink_map(image, canvas)
     seg = segment(inks.ink)
     if not seg.pieces:
         return NumberReading((), seg.capped)
@@ -99,11 +102,11 @@ def read_number(recognizer: Recognizer, image: Image.Image, split: str = "networ
         if piece.width <= SPLIT_ASPECT * seg.line_height:
             return NARROW_SURE
         return SINGLE_SURE if single else None
-    whole = preprocess(image) if single else None
+    whole = preprocess(image, canvas) if single else None
     wholes = [whole] if whole is not None else inputs_of(list(seg.pieces))
     merges = merge_candidates(seg) if split == "network" and not single else []
     aspect = np.inf if single else SPLIT_ASPECT
-    as_one = [preprocess(image)] if split == "network" and len(seg.pieces) == 2 else []
+    as_one = [preprocess(image, canvas)] if split == "network" and len(seg.pieces) == 2 else []
     raw = recognizer.recognize_inputs(wholes + inputs_of([m for _, m in merges]) + as_one)
     recs = _floored(raw)
     n, score = len(seg.pieces), _scores(recs)

@@ -47,16 +47,20 @@ def upright(image: Image.Image) -> Image.Image:
     return ImageOps.exif_transpose(image) if image.getexif().get(0x0112, 1) != 1 else image
 
 
-def ink_map(image: Image.Image) -> InkMap:
-    """Any picture (upright already, see :func:`upright`) -> its ink map at the working resolution."""
+def ink_map(image: Image.Image, canvas: bool = False) -> InkMap:
+    """Any picture (upright already, see :func:`upright`) -> its ink map at the working resolution.
+    ``canvas``: the picture is the app's canvas, bright ink on black (see preprocess.ink_image)."""
     gray, alpha_is_ink = grey_image(image)
     w, h = gray.size
     factor = max(w, h) / WORK_SIDE
     if factor > 1:
         gray = gray.resize((max(1, round(w / factor)), max(1, round(h / factor))), Image.Resampling.BOX)
     scale = (w / gray.width, h / gray.height)
-    paper = not alpha_is_ink and light_background(gray)
-    ink = _paper_ink(gray) if paper else np.asarray(_clean(gray) if alpha_is_ink else _clean(gray, True))
+    paper = not canvas and not alpha_is_ink and light_background(gray)
+    if canvas:
+        ink = np.asarray(_clean(gray, border=0.0))
+    else:
+        ink = _paper_ink(gray) if paper else np.asarray(_clean(gray) if alpha_is_ink else _clean(gray, True))
     return InkMap(ink, scale, (w, h), paper)
 
 

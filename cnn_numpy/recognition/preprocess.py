@@ -39,9 +39,13 @@ COARSE = 32                  # side of the coarse copy used to find components
 HIGH_BIT_MODES = ("I", "I;16", "I;16B", "I;16L", "I;16N", "F")
 
 
-def ink_image(image: Image.Image) -> Image.Image:
-    """'L' image of the ink: bright ink on 0, background removed, faint noise cleared."""
+def ink_image(image: Image.Image, canvas: bool = False) -> Image.Image:
+    """'L' image of the ink: bright ink on 0, background removed, faint noise cleared. ``canvas``: the
+    picture is the app's canvas (bright ink on black), so the background is black, not judged from the
+    border (a scribble over most of the border would be taken for the background)."""
     gray, alpha_is_ink = grey_image(image)
+    if canvas:
+        return _clean(gray, border=0.0)
     return _clean(gray) if alpha_is_ink else _clean(gray, detect_paper=True)
 
 
@@ -77,11 +81,12 @@ def _border(arr: np.ndarray) -> np.ndarray:
     return np.concatenate([arr[0], arr[-1], arr[:, 0], arr[:, -1]])
 
 
-def _clean(gray: Image.Image, detect_paper: bool = False) -> Image.Image:
+def _clean(gray: Image.Image, detect_paper: bool = False, border: float | None = None) -> Image.Image:
     """One lookup table: invert if needed (with ``detect_paper``, a light border means dark ink
-    on light paper), subtract the background (border median), stretch to 0..255 and clear
-    everything below the noise floor."""
-    border = float(np.median(_border(pixels(gray))))
+    on light paper), subtract the background (``border``, by default the border's median), stretch
+    to 0..255 and clear everything below the noise floor."""
+    if border is None:
+        border = float(np.median(_border(pixels(gray))))
     inverted = detect_paper and border > 127
     table = _ink_table(border, inverted, *gray.getextrema())
     return gray.point(table) if table else Image.new("L", gray.size, 0)
@@ -199,6 +204,7 @@ def normalize_ink(ink: np.ndarray) -> np.ndarray | None:
     return normalize(_clean(gray))
 
 
-def preprocess(image: Image.Image) -> np.ndarray | None:
-    """PIL image of one digit -> (28, 28) float32 network input in [0, 1], or None if blank."""
-    return normalize(ink_image(image))
+def preprocess(image: Image.Image, canvas: bool = False) -> np.ndarray | None:
+    """PIL image of one digit -> (28, 28) float32 network input in [0, 1], or None if blank
+    (``canvas``: see :func:`ink_image`)."""
+    return normalize(ink_image(image, canvas))

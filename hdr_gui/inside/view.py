@@ -138,7 +138,7 @@ class InsideWindow(QWidget):
             return reading.digits[min(main.shown_piece(), len(reading.digits) - 1)].input_image, ""
         if main.canvas.is_empty():
             return None, self.tr("在主窗口的画板上写一个数字，这里就会一层一层地显示网络看到了什么。")
-        reading = read_number(main.recognizer(), qimage_to_pil(main.canvas.to_image()))
+        reading = read_number(main.recognizer(), qimage_to_pil(main.canvas.to_image()), canvas=True)
         if not reading.digits:
             return None, self.tr("画板上没有看得出的笔迹：请把数字写大一些。")
         return reading.digits[min(main.shown_piece(), len(reading.digits) - 1)].input_image, ""

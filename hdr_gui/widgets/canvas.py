@@ -128,6 +128,7 @@ class DrawingCanvas(QWidget):
             painter.setPen(QColor(150, 150, 150))
             painter.drawText(area.adjusted(16, 16, -16, -16), Qt.AlignCenter | Qt.TextWordWrap, self._placeholder)
         painter.save()
+        painter.setClipRect(area)         # a wide pen near the edge stops there, as in the exported picture
         painter.translate(area.topLeft())
         self._paint_strokes(painter, area.height())
         painter.restore()

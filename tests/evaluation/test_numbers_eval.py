@@ -12,7 +12,7 @@ from pen_files import LINE, RING, SEVEN, pendigits_text, write_unipen
 from cnn_numpy.data import pendigits
 from cnn_numpy.data.strokes import PenDigits, render_all
 from cnn_numpy.evaluation.number_sets import MEDIA, number_samples
-from cnn_numpy.evaluation.numbers import error_kinds, not_digit_check, single_digit_check
+from cnn_numpy.evaluation.numbers import error_kinds, not_digit_check, scrawls, single_digit_check
 from cnn_numpy.nn.convnet import ConvNetConfig, SimpleConvNet
 from cnn_numpy.recognition.recognizer import Recognizer
 from cnn_numpy.weights import save_weights
@@ -67,6 +67,14 @@ def test_not_digit_check_counts_both_readings():
     assert check == not_digit_check(recognizer, render_all(letters))
 
 
+def test_scrawls_cover_the_canvas_and_its_border_and_are_drawn_alike():
+    first, again = list(scrawls(3, count=5)), list(scrawls(3, count=5))
+    for image, same in zip(first, again):
+        ink = np.asarray(image) > 127
+        assert image.height == 280 and image.width in (280, 560, 840) and np.array_equal(ink, np.asarray(same) > 127)
+        assert ink.mean() > 0.1 and ink[[0, -1]].any() and ink[:, [0, -1]].any()
+
+
 def test_evaluate_numbers_command(tmp_path, monkeypatch, capsys):
     shapes, labels = [LINE, RING, SEVEN] * 4, [1, 0, 7] * 4
     unipen = tmp_path / "unipen"
@@ -98,5 +106,6 @@ def test_evaluate_numbers_command(tmp_path, monkeypatch, capsys):
     write_unipen(unipen / "letters.npz", [SEVEN, LINE] * 10, [ord("A"), ord("H")] * 10, [f"w{i}" for i in range(20)])
     assert main(argv + ["--not-digits", "--json"]) == 0
     others = json.loads(capsys.readouterr().out)["not_digits"]
-    assert {k: c["pictures"] for k, c in others.items()} == {"letters": 4, "scribbles": 300, "noise": 300}
+    assert {k: c["pictures"] for k, c in others.items()} == {"letters": 4, "scribbles": 300,
+                                                             "scrawls over the canvas": 200, "noise": 300}
     assert all(0 <= c["digit_number"] <= c["text_number"] <= c["pictures"] for c in others.values())

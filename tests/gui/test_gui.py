@@ -101,6 +101,18 @@ def test_pen_width_slider_sets_stroke_width(make_window):
     assert (ink(window) > 127).sum() > 2.5 * thin
 
 
+def test_a_wide_pen_stops_at_the_edge_of_the_black_canvas(make_window):
+    window = make_window()
+    window.penWidthSlider.setValue(window.penWidthSlider.maximum())
+    canvas = window.canvas
+    canvas.resize(canvas.width(), round(canvas.drawing_area().height() + 100))    # a margin above and below
+    draw(canvas, [[(0.2, 0.0), (1.0, 0.0)]])                                     # along the top edge
+    shot = canvas.grab().toImage()
+    top = round(canvas.drawing_area().top())
+    assert shot.pixelColor(canvas.width() // 2, top + 2).lightness() > 200           # ink inside
+    assert shot.pixelColor(canvas.width() // 2, top - 4) == canvas.palette().window().color()   # none above
+
+
 def test_undo_with_ctrl_z_removes_last_stroke(make_window):
     window = make_window()
     draw(window.canvas, ONE)
@@ -167,6 +179,17 @@ def test_not_a_digit_is_said_plainly_with_the_best_guess_small(make_window, qtbo
     qtbot.mouseClick(window.recognizeButton, Qt.LeftButton)
     assert window.digitLabel.text() == "?"
     assert words in window.verdictLabel.text() and "4" in window.verdictLabel.text()
+
+
+def test_a_scribble_over_most_of_the_canvas_is_called_a_texture(make_window, fake, qtbot):
+    # Judged from the exported picture, the white was paper and the black gaps were read as digits.
+    window = make_window(fake)
+    window.penWidthSlider.setValue(window.penWidthSlider.maximum())
+    rng = np.random.default_rng(0)
+    draw(window.canvas, [[(x, y) for x, y in zip(rng.uniform(0, 2, 60), rng.uniform(0, 1, 60))]])
+    assert (ink(window) > 127).mean() > 0.5
+    qtbot.mouseClick(window.recognizeButton, Qt.LeftButton)
+    assert "纹理" in window.verdictLabel.text() and window.digitLabel.text() == "" and fake.batches == []
 
 
 def test_exception_in_slot_is_shown_and_window_survives(make_window, fake, message_boxes, qtbot):

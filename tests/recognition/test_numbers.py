@@ -166,6 +166,32 @@ def test_boxes_are_in_the_original_pixels_of_a_big_photo(recognizer):
         assert np.allclose(big.box, np.array(little.box) * 8, atol=8 * 4)
 
 
+def huge_scribble(seed: int, width: int) -> Image.Image:
+    """A zigzag through 60 random points of a 280-px-tall canvas, white pen 20 px wide on black: ink over
+    most of the canvas and its border."""
+    rng = np.random.default_rng(seed)
+    image = Image.new("RGB", (width, 280))
+    points = rng.uniform(0, 1, (60, 2)) * [width, 280]
+    ImageDraw.Draw(image).line([tuple(p) for p in points], fill="white", width=20, joint="curve")
+    return image
+
+
+@pytest.mark.parametrize("seed,width", [(0, 840), (2, 560), (5, 560)])
+def test_a_scribble_over_most_of_the_canvas_is_a_texture_not_a_number(recognizer, seed, width):
+    # Judged from the picture alone, so much white was paper and the black gaps between the strokes its
+    # ink, read as sure digits ("5223223", "9733"); the app says the picture is its canvas.
+    reading = read_number(recognizer, huge_scribble(seed, width), canvas=True)
+    assert reading.capped and reading.digits == ()
+
+
+def test_a_canvas_reads_its_number_as_any_picture_does(recognizer):
+    image = canvas(["1", "0", "7", "4"])
+    told, judged = read_number(recognizer, image, canvas=True), read_number(recognizer, image)
+    assert told.text == judged.text == "1074"
+    for a, b in zip(told.digits, judged.digits):
+        assert a.box == b.box and np.array_equal(a.input_image, b.input_image) and a.confidence == b.confidence
+
+
 @pytest.mark.parametrize("levels,blur", [((90, 166), 1), ((0, 256), 0)], ids=["grey grain", "full noise"])
 def test_texture_alone_gives_no_digits(recognizer, levels, blur):
     rng = np.random.default_rng(1)

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageOps
 
 from cnn_numpy.data.strokes import draw_strokes, fit_strokes
 from cnn_numpy.paths import REPO_ROOT
-from cnn_numpy.recognition.preprocess import max_filter, normalize_ink, pixels, preprocess
+from cnn_numpy.recognition.preprocess import ink_image, max_filter, normalize_ink, pixels, preprocess
 
 # A "2": a hook, a diagonal and a base, in arbitrary units (y downward).
 TWO = [np.array([[0, 2], [1, 0.3], [3, 0], [4.5, 0.8], [4.6, 2.5], [3, 4.5], [0, 8], [5, 8]], np.float32)]
@@ -52,6 +52,16 @@ def test_size_and_position_do_not_matter(height, centre):
 
 def test_black_on_white():
     assert_same_input(preprocess(ImageOps.invert(canvas(180, (140, 140)))))
+
+
+def test_the_app_canvas_keeps_white_ink_over_its_border():
+    # A frame drawn round the canvas, over most of its border: judged from the border, the white was
+    # the background and the black the ink; told it is the canvas, the ink stays the white strokes.
+    image = canvas(180, (140, 140))
+    ImageDraw.Draw(image).rectangle((0, 0, image.width - 1, image.height - 1), outline=255, width=12)
+    told, judged = ink_image(image, canvas=True), ink_image(image)
+    assert pixels(told)[5, 140] == 255 and pixels(told)[140, 40] == 0
+    assert pixels(judged)[5, 140] == 0 and pixels(judged)[140, 40] == 255
 
 
 def test_grey_paper_and_colour_ink():
