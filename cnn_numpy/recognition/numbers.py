@@ -114,7 +114,9 @@ def read_number(recognizer: Recognizer, image: Image.Image, split: str = "networ
     for j, (i, _) in enumerate(merges):
         if i - 1 not in merged and score[n + j] > np.sqrt(score[i] * score[i + 1]) + MERGE_MARGIN:
             merged[i] = j
-    cuts = [cut_candidates(seg, p, split, aspect)
+    # The picture's only piece is not offered drop-fall cuts: letters drawn alone answered with a digit 7.0 % -> 8.5 %
+    # with them, for 3 more of the 1,600 development numbers read exactly (evaluate-numbers --not-digits).
+    cuts = [cut_candidates(seg, p, split, aspect, drop_falls=not single)
             if split != "none" and i not in merged and i - 1 not in merged and _may_split(recs, i, split) else []
             for i, p in enumerate(seg.pieces)]
     halves = [half for options in cuts for pair in options for half in pair]
@@ -131,7 +133,8 @@ def read_number(recognizer: Recognizer, image: Image.Image, split: str = "networ
         at += 2 * len(options)
     for _ in range(SPLIT_ROUNDS - 1):             # halves cut again (three touching digits), doubtful pieces cut
         aspects = [_cut_aspect(read, index, split, single) for _, read, index, _ in items]
-        cuts = [cut_candidates(seg, piece, split, a) if a < tried and _may_split(read, index, split) else []
+        cuts = [cut_candidates(seg, piece, split, a, drop_falls=not single)
+                if a < tried and _may_split(read, index, split) else []
                 for (piece, read, index, tried), a in zip(items, aspects)]
         if not any(cuts):
             break

@@ -64,9 +64,9 @@ def test_only_cuts_that_could_win_are_read(recognizer, monkeypatch):
     """A wide piece read surer than 1 - SPLIT_MARGIN keeps whatever its halves read: it is offered no cuts."""
     offered = []
 
-    def spy(seg, piece, *args):
+    def spy(seg, piece, *args, **kwargs):
         offered.append(piece.box)
-        return cut_candidates(seg, piece, *args)
+        return cut_candidates(seg, piece, *args, **kwargs)
     monkeypatch.setattr(numbers, "cut_candidates", spy)
     image = canvas(["4", "1", "0", "0"], gap=[0.35, 0.35, -0.02])        # a wide 4; "00" touching
     seg = segment(np.asarray(image))

@@ -8,12 +8,12 @@ from PIL import Image, ImageDraw
 
 from cnn_numpy.recognition.paper import ink_map
 from cnn_numpy.recognition.segment import (
-    CUTS,
     EVEN_CUTS,
     MAX_PIECES,
     PART_CUTS,
     SPLIT_ASPECT,
     cut_candidates,
+    drop_fall,
     merge_candidates,
     segment,
 )
@@ -61,6 +61,34 @@ def test_touching_digits_are_one_piece_offered_cuts_between_them():
                for left, right in cuts)
 
 
+def test_a_drop_fall_path_falls_straight_through_background():
+    assert drop_fall(np.zeros((10, 8), bool), 3).tolist() == [3] * 10
+
+
+def rings(radius: int = 30, width: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """Two rings side by side, touching at one point -> (the ink, which pixels belong to the left ring)."""
+    ys, xs = np.mgrid[:2 * radius + 1, :4 * radius + 1]
+    left = np.abs(np.hypot(ys - radius, xs - radius) - (radius - width / 2)) <= width / 2
+    right = np.abs(np.hypot(ys - radius, xs - 3 * radius + 1) - (radius - width / 2)) <= width / 2
+    return left | right, left
+
+
+@pytest.mark.parametrize("rightward", [False, True])
+@pytest.mark.parametrize("upward", [False, True])
+def test_a_drop_fall_path_between_touching_rings_cuts_only_where_they_meet(rightward, upward):
+    ink, left = rings()
+    path = drop_fall(ink, ink.shape[1] // 2 + 8, rightward, upward)   # started off the contact, over a ring
+    cut = np.arange(ink.shape[1])[None, :] < path[:, None]
+    assert (ink & cut & ~left).sum() + (ink & ~cut & left).sum() <= 24      # where they meet, of 2,064
+
+
+def test_an_upward_drop_fall_is_the_downward_one_of_the_mirror_image():
+    ink, _ = rings()
+    ink = ink.copy()
+    ink[:20, :] = False                                                       # not symmetric top to bottom
+    assert np.array_equal(drop_fall(ink, 40, upward=True), drop_fall(ink[::-1], 40)[::-1])
+
+
 def test_a_narrow_piece_is_offered_cuts_only_from_the_width_asked():
     image = canvas(["0", "1", "1"], gap=[0.35, -0.02])     # "11" touching: narrower than SPLIT_ASPECT
     seg = segment(np.asarray(image))
@@ -104,7 +132,7 @@ def test_a_piece_of_many_components_gets_few_cuts():
     seg = segment(ink_map(noise).ink)                 # read as one piece of thousands of components
     piece = max(seg.pieces, key=lambda p: len(p.parts))
     assert len(piece.parts) > PART_CUTS
-    assert len(cut_candidates(seg, piece, aspect=0.0)) <= CUTS + EVEN_CUTS      # seams only, not 4,730 halves
+    assert len(cut_candidates(seg, piece, aspect=0.0)) <= 1 + EVEN_CUTS + 8     # seams and drop-falls only, not 4,730 halves
 
 
 def test_scattered_speckle_is_a_texture():
