@@ -16,9 +16,10 @@
     5. cuts         a piece wider than SPLIT_ASPECT of the line height (or than a narrower width the
                     caller asks for, e.g. for a piece the network doubts) and at least MIN_CUT_HEIGHT
                     pixels high may be touching digits:
-                    :func:`cut_candidates` offers its components in two groups and seams crossing
-                    the least ink from the minima of its column profile; the caller lets the
-                    network choose (see numbers.py).
+                    :func:`cut_candidates` offers its components in two groups, seams crossing
+                    the least ink from the deepest minimum of its column profile and from evenly
+                    spaced columns, and drop-fall paths along the outlines where the digits meet;
+                    the caller lets the network choose (see numbers.py).
 The line height is the median height of the tall pieces. Every threshold was chosen on the numbers
 development set (cnn_numpy/evaluation/number_sets.py: pendigits test writers and UNIPEN dev writers).
 """

@@ -132,7 +132,7 @@ def test_a_piece_of_many_components_gets_few_cuts():
     seg = segment(ink_map(noise).ink)                 # read as one piece of thousands of components
     piece = max(seg.pieces, key=lambda p: len(p.parts))
     assert len(piece.parts) > PART_CUTS
-    assert len(cut_candidates(seg, piece, aspect=0.0)) <= 1 + EVEN_CUTS + 8     # seams and drop-falls only, not 4,730 halves
+    assert len(cut_candidates(seg, piece, aspect=0.0)) <= 1 + EVEN_CUTS + 8     # seams, drop-falls: not 4,730 halves
 
 
 def test_scattered_speckle_is_a_texture():
