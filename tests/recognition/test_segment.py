@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import array_shapes, arrays
 from number_drawings import canvas
 from PIL import Image, ImageDraw
 
@@ -80,6 +83,14 @@ def test_a_drop_fall_path_between_touching_rings_cuts_only_where_they_meet(right
     path = drop_fall(ink, ink.shape[1] // 2 + 8, rightward, upward)   # started off the contact, over a ring
     cut = np.arange(ink.shape[1])[None, :] < path[:, None]
     assert (ink & cut & ~left).sum() + (ink & ~cut & left).sum() <= 24      # where they meet, of 2,064
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(bool, array_shapes(min_dims=2, max_dims=2, min_side=2, max_side=40)), st.integers(-5, 50),
+       st.booleans(), st.booleans())
+def test_a_drop_fall_path_ends_for_any_ink_and_stays_inside(ink, start, rightward, upward):
+    path = drop_fall(ink, start, rightward, upward)
+    assert path.shape == (ink.shape[0],) and path.min() >= 1 and path.max() <= max(1, ink.shape[1] - 1)
 
 
 def test_an_upward_drop_fall_is_the_downward_one_of_the_mirror_image():
