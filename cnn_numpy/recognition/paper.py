@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
-from .preprocess import _border, _clean, grey_image, pixels
+from .preprocess import _border, clean_grey, grey_image, pixels
 
 WORK_SIDE = 1200          # longer side of the ink map (px)
 DECIDE_SIDE = 128         # longer side of the copy that decides between canvas and paper
@@ -57,10 +57,7 @@ def ink_map(image: Image.Image, canvas: bool = False) -> InkMap:
         gray = gray.resize((max(1, round(w / factor)), max(1, round(h / factor))), Image.Resampling.BOX)
     scale = (w / gray.width, h / gray.height)
     paper = not canvas and not alpha_is_ink and light_background(gray)
-    if canvas:
-        ink = np.asarray(_clean(gray, border=0.0))
-    else:
-        ink = _paper_ink(gray) if paper else np.asarray(_clean(gray) if alpha_is_ink else _clean(gray, True))
+    ink = _paper_ink(gray) if paper else np.asarray(clean_grey(gray, alpha_is_ink, canvas))
     return InkMap(ink, scale, (w, h), paper)
 
 

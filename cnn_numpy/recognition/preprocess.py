@@ -43,7 +43,12 @@ def ink_image(image: Image.Image, canvas: bool = False) -> Image.Image:
     """'L' image of the ink: bright ink on 0, background removed, faint noise cleared. ``canvas``: the
     picture is the app's canvas (bright ink on black), so the background is black, not judged from the
     border (a scribble over most of the border would be taken for the background)."""
-    gray, alpha_is_ink = grey_image(image)
+    return clean_grey(*grey_image(image), canvas)
+
+
+def clean_grey(gray: Image.Image, alpha_is_ink: bool, canvas: bool = False) -> Image.Image:
+    """The ink of a grey picture (from :func:`grey_image`) as :func:`ink_image` cleans it: the canvas on its black
+    background, an alpha channel as it is, anything else with its background judged from the border."""
     if canvas:
         return _clean(gray, border=0.0)
     return _clean(gray) if alpha_is_ink else _clean(gray, detect_paper=True)
