@@ -106,9 +106,10 @@ def read_number(recognizer: Recognizer, image: Image.Image, split: str = "networ
     wholes = [whole] if whole is not None else inputs_of(list(seg.pieces))
     merges = merge_candidates(seg) if split == "network" and not single else []
     aspect = np.inf if single else SPLIT_ASPECT
-    as_one = [preprocess(image, canvas)] if split == "network" and len(seg.pieces) == 2 else []
+    speckle = [] if single else [p.speckle for p in seg.pieces]
+    as_one = [preprocess(image, canvas)] if split == "network" and len(seg.pieces) == 2 and not any(speckle) else []
     raw = recognizer.recognize_inputs(wholes + inputs_of([m for _, m in merges]) + as_one)
-    recs = _floored(raw)
+    recs = _floored(raw, speckle)
     n, score = len(seg.pieces), _scores(recs)
     merged: dict[int, int] = {}                   # first piece of a merged pair -> index of the merge
     for j, (i, _) in enumerate(merges):
@@ -157,9 +158,11 @@ def read_number(recognizer: Recognizer, image: Image.Image, split: str = "networ
     return NumberReading(tuple(_reading(recs, index, piece, inks) for piece, recs, index, _ in items), seg.capped)
 
 
-def _floored(recs: Recognitions) -> Recognitions:
-    """``recs`` with every reading less sure than PIECE_FLOOR called not a digit."""
+def _floored(recs: Recognitions, speckle: list[bool] = ()) -> Recognitions:
+    """``recs`` with every reading less sure than PIECE_FLOOR called not a digit, and the first ones too where
+    ``speckle`` says so (pieces of speckle, see segment.SPECKLE_PARTS)."""
     low = recs.present & (recs.confidence < PIECE_FLOOR)
+    low[:len(speckle)] |= np.asarray(speckle, bool)
     return Recognitions(recs.probs, recs.inputs, recs.present, np.where(low, "not_digit", recs.verdicts))
 
 

@@ -9,13 +9,15 @@
     3. specks       pieces smaller than SPECK line heights both ways are dropped.
     3b. partial     a short piece near a neighbour may belong to it: :func:`merge_candidates` offers
                     the two as one, the caller lets the network choose (see numbers.py).
+    3c. speckle     a piece of at least SPECKLE_PARTS components, none holding SPECKLE_SHARE of its ink, is
+                    marked ``speckle``: never merged nor cut, and the caller reads it as not a digit.
     4. order        left to right by the left edge; past MAX_PIECES the rest is ignored and ``capped`` set.
                     A texture (more than MAX_COMPONENTS components, ink over MAX_INK_SHARE of the
                     picture, or pieces scattered up and down instead of in rows: SCATTER_PIECES)
                     gives no pieces, ``capped`` set: it is not writing.
     5. cuts         a piece wider than SPLIT_ASPECT of the line height (or than a narrower width the
-                    caller asks for, e.g. for a piece the network doubts) and at least MIN_CUT_HEIGHT
-                    pixels high may be touching digits:
+                    caller asks for, e.g. for a piece the network doubts), at least MIN_CUT_HEIGHT
+                    pixels high and not a solid block (SOLID_FILL) may be touching digits:
                     :func:`cut_candidates` offers its components in two groups, seams crossing
                     the least ink from the deepest minimum of its column profile and from evenly
                     spaced columns, and drop-fall paths along the outlines where the digits meet;
@@ -57,6 +59,13 @@ EVEN_CUTS = 3            # seams start at the deepest minimum of the column ink 
 # numbers (evaluate-numbers, seeds 0 and 1, 1,600 numbers): seams alone from the 4 deepest minima and 5 even columns
 # read 1,330 exactly; with drop-fall paths added 1,351, from 1 minimum and 3 even columns 1,348 with as many network
 # inputs as before (44.8 a touching 8-digit number against 45.6); the same seams without drop-fall paths 1,311.
+SPECKLE_PARTS = 5        # a piece of at least this many components, none holding SPECKLE_SHARE of its ink, is speckle,
+SPECKLE_SHARE = 0.7      # not writing: never merged nor cut, and read as not a digit. No piece of the 1,600 development
+# numbers is so (a 5's flag, a 4 in two strokes, a broken stroke: at most 3 components, or one holding most of the ink);
+# cut, the pieces of speckle read as digits. Noise pictures read as a number with a digit 33 -> 18 of 300 (with
+# SOLID_FILL); 3 components from 0.7 also took "1_1", two 1s whose feet join, for speckle.
+SOLID_FILL = 0.8         # a piece whose ink fills more of its box than this is never cut (a block, not strokes: cut, it
+# gave slivers read as sure 1s); no development piece wider than 0.4 of its height fills more than 0.72
 MIN_CUT_HEIGHT = 16      # pieces lower than this (ink-map pixels) are never cut: two digits that small cannot be
 # read apart, and a speck of a few pixels cut gave a sliver one pixel wide that the network reads as a sure 1. Noise
 # pictures of the calibration answered with a digit when read as a number (evaluate-numbers --not-digits): 49.3 % ->
@@ -71,6 +80,7 @@ class Piece:
     box: tuple[int, int, int, int]       # x0, y0, x1, y1 in the ink map's pixels (exclusive ends)
     parts: tuple[int, ...]               # component labels
     keep: np.ndarray | None = None       # (y1 - y0, x1 - x0) bool over the box, None: all of it
+    speckle: bool = False                # speckle, not writing (see SPECKLE_PARTS): never merged nor cut
 
     @property
     def width(self) -> int:
@@ -125,8 +135,12 @@ def segment(ink: np.ndarray) -> Segmentation:
     if _scattered((merged[big, 1] + merged[big, 3]) / 2, height):
         return Segmentation(labels, (), 0.0, True)
     capped = len(order) > MAX_PIECES
-    pieces = tuple(Piece(tuple(int(v) for v in merged[g]), tuple(int(i) for i in np.flatnonzero(groups == g)))
-                   for g in order[:MAX_PIECES])
+    parts = np.bincount(groups)
+    top = np.zeros(len(merged))                   # the largest component's share of its piece's ink
+    np.maximum.at(top, groups, areas / np.bincount(groups, weights=areas)[groups])
+    speckle = (parts >= SPECKLE_PARTS) & (top < SPECKLE_SHARE)
+    pieces = tuple(Piece(tuple(int(v) for v in merged[g]), tuple(int(i) for i in np.flatnonzero(groups == g)),
+                         speckle=bool(speckle[g])) for g in order[:MAX_PIECES])
     return Segmentation(labels, pieces, height, capped)
 
 
@@ -171,12 +185,13 @@ def piece_ink(ink: np.ndarray, seg: Segmentation, piece: Piece) -> Image.Image:
 def merge_candidates(seg: Segmentation) -> list[tuple[int, Piece]]:
     """Neighbouring pieces i and i + 1 that may be one digit (a 5's flag beside its body, a 4 in
     two strokes): one shorter than PARTIAL line heights, at most MERGE_GAP line heights apart, not
-    taller than MERGE_HEIGHT together -> (i, the two as one piece), for the network to judge."""
+    taller than MERGE_HEIGHT together, neither speckle -> (i, the two as one piece), for the network to judge."""
     out = []
     height = seg.line_height
     for i, (a, b) in enumerate(zip(seg.pieces, seg.pieces[1:])):
         box = (min(a.box[0], b.box[0]), min(a.box[1], b.box[1]), max(a.box[2], b.box[2]), max(a.box[3], b.box[3]))
-        if (b.box[0] - a.box[2] <= MERGE_GAP * height and min(a.height, b.height) < PARTIAL * height
+        if (not a.speckle and not b.speckle and b.box[0] - a.box[2] <= MERGE_GAP * height
+                and min(a.height, b.height) < PARTIAL * height
                 and box[3] - box[1] <= MERGE_HEIGHT * height):
             out.append((i, Piece(box, a.parts + b.parts)))
     return out
@@ -191,9 +206,12 @@ def cut_candidates(seg: Segmentation, piece: Piece, method: str = "network", asp
     that range; with ``drop_falls``, the four drop-fall paths (:func:`drop_fall`) from that minimum and
     from the middle column. Cuts dividing the ink alike are offered once. ``method`` "projection":
     only the straight cut at the deepest minimum."""
-    if piece.width <= aspect * seg.line_height or piece.width < 4 or piece.height < MIN_CUT_HEIGHT:
+    if (piece.width <= aspect * seg.line_height or piece.width < 4 or piece.height < MIN_CUT_HEIGHT
+            or piece.speckle):
         return []
     mask = piece_mask(seg, piece)
+    if mask.mean() > SOLID_FILL:
+        return []
     keeps = []
     x0, y0, x1, y1 = piece.box
     labels = np.where(mask, seg.labels[y0:y1, x0:x1], -1)

@@ -116,6 +116,23 @@ def test_dots_are_not_cut_into_ones(recognizer, shape, side):
     assert all(d.verdict == "not_digit" for d in reading.digits)
 
 
+def test_speckle_beside_a_number_is_not_read_as_digits(recognizer):
+    """A clump of equal specks (segment.SPECKLE_PARTS) is one piece read as not a digit, never cut into digits;
+    the number beside it is read as before."""
+    image = canvas(["7", "0"])
+    speckled = Image.new("L", (image.width + 120, image.height))
+    speckled.paste(image, (0, 0))
+    draw = ImageDraw.Draw(speckled)
+    for k in range(10):                          # a column of squares, every other one shifted: 10 components
+        x, y = image.width + 30 + 6 * (k % 2), 30 + 22 * k
+        draw.rectangle((x, y, x + 14, y + 14), fill=255)
+    seg = segment(np.asarray(speckled))
+    assert seg.pieces[-1].speckle
+    reading = read_number(recognizer, speckled)
+    assert reading.text == read_number(recognizer, image).text == "70"
+    assert reading.digits[-1].verdict == "not_digit"
+
+
 @pytest.mark.parametrize("letter", ["A", "n", "H"])
 def test_a_letter_alone_is_not_cut_into_digits(recognizer, letter):
     """A lone piece read as not a digit is cut only from LONE_ASPECT line heights: a letter, narrower, is not

@@ -14,6 +14,8 @@ from cnn_numpy.recognition.segment import (
     EVEN_CUTS,
     MAX_PIECES,
     PART_CUTS,
+    SOLID_FILL,
+    SPECKLE_PARTS,
     SPLIT_ASPECT,
     cut_candidates,
     drop_fall,
@@ -164,3 +166,45 @@ def test_a_slanting_row_is_not_scattered():
         draw.line((40 + 80 * i, top, 40 + 80 * i, top + 80), fill=255, width=8)
     seg = segment(np.asarray(image))
     assert len(seg.pieces) == 8 and not seg.capped
+
+
+def clump(image: Image.Image, x: int, parts: int, side: int = 10) -> None:
+    """A column of ``parts`` squares of one size a few pixels apart: one piece of many equal components."""
+    draw = ImageDraw.Draw(image)
+    for k in range(parts):
+        draw.rectangle((x + 4 * (k % 2), 40 + (side + 4) * k, x + 4 * (k % 2) + side, 40 + (side + 4) * k + side),
+                       fill=255)
+
+
+def test_a_clump_of_many_equal_specks_is_speckle_never_cut_nor_merged():
+    """SPECKLE_PARTS components, none holding most of the ink: speckle. Fewer, or one holding most of the
+    ink (a broken stroke): writing."""
+    image = Image.new("L", (400, 280))
+    clump(image, 60, SPECKLE_PARTS)
+    clump(image, 200, SPECKLE_PARTS - 1)
+    seg = segment(np.asarray(image))
+    assert [p.speckle for p in seg.pieces] == [True, False]
+    assert len(seg.pieces[0].parts) == SPECKLE_PARTS
+    assert cut_candidates(seg, seg.pieces[0], aspect=0.0) == []
+    assert cut_candidates(seg, seg.pieces[1], aspect=0.0) != []
+    assert all(not p.speckle for p in segment(np.asarray(canvas(["broken 1", "5 with a detached flag"]))).pieces)
+
+
+def test_a_short_piece_beside_speckle_is_not_offered_as_part_of_it():
+    image = Image.new("L", (400, 280))
+    clump(image, 60, SPECKLE_PARTS, side=30)
+    ImageDraw.Draw(image).line((120, 150, 140, 150), fill=255, width=6)   # a short dash beside it
+    seg = segment(np.asarray(image))
+    assert len(seg.pieces) == 2 and seg.pieces[0].speckle
+    assert merge_candidates(seg) == []
+
+
+def test_a_solid_block_is_never_cut_a_ring_of_its_size_is():
+    """Ink filling more than SOLID_FILL of its box is a block: cut, it left slivers read as sure 1s."""
+    for fill, expect_cuts in ((255, False), (None, True)):
+        image = Image.new("L", (300, 200))
+        ImageDraw.Draw(image).rectangle((50, 50, 170, 110), fill=fill, outline=255, width=8)
+        seg = segment(np.asarray(image))
+        mask = np.asarray(image)[50:111, 50:171] > 0
+        assert (mask.mean() > SOLID_FILL) == (fill is not None)
+        assert bool(cut_candidates(seg, seg.pieces[0], aspect=0.0)) == expect_cuts
