@@ -69,7 +69,8 @@ def cmd_train(args) -> int:
                             "--patience.")
     data_cfg = DataConfig(val_size=args.val_size, subset=args.subset, styles=args.styles,
                           pen_renders=args.pen_renders, pen_styles=args.pen_styles, letters=args.letters,
-                          noise=args.noise, pairs=args.pairs)
+                          noise=args.noise, pairs=args.pairs,
+                          fragments=args.fragments if args.pen_renders else 0)   # cut from the pen digits
     try:
         data = training_data(data_cfg, args.seed, args.epochs, args.data_dir, args.pendigits_dir, args.unipen_dir)
     except PendigitsMissingError as e:
@@ -82,7 +83,7 @@ def cmd_train(args) -> int:
     if data.extra:
         print(f"each epoch adds about {data.extra.size:,} pen-drawn samples (pendigits training writers"
               f"{', letters' if args.letters else ''}{', scribbles and noise' if args.noise else ''}"
-              f"{', touching pairs' if args.pairs else ''})")
+              f"{', touching pairs' if args.pairs else ''}{', wrongly cut digits' if args.fragments else ''})")
     started = time.perf_counter()
     try:
         net, history = train(cfg, data.x_train, data.y_train, data.x_val, data.y_val, args.out,

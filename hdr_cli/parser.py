@@ -83,6 +83,9 @@ def add_train(sub) -> None:
                     help="scribbles and noise images per epoch as not-a-digit examples (default: %(default)s)")
     tr.add_argument("--pairs", type=int_at_least(0), default=DATA.pairs, metavar="N",
                     help="touching pairs of pen digits per epoch as not-a-digit examples (default: %(default)s)")
+    tr.add_argument("--fragments", type=int_at_least(0), default=DATA.fragments, metavar="N",
+                    help="pen digits and touching pairs cut wrongly per epoch, the halves that are no whole digit "
+                         "as not-a-digit examples; none with --pen-renders 0 (default: %(default)s)")
     add_pen_dirs(tr)
     tr.add_argument("--val-size", type=int_at_least(0), default=DATA.val_size,
                     help="training images held out for validation")

@@ -71,13 +71,16 @@ def verdict_rates(recs: Recognitions, labels: np.ndarray) -> dict[str, float]:
 
 
 def fit_calibration(recognizer: Recognizer, prepared: list[RealWriterInputs]) -> Calibration:
-    """Temperature by NLL and thresholds (calibration.choose_thresholds) on real writers' digits."""
-    x = np.concatenate([_present(p)[0] for p in prepared])
-    labels = np.concatenate([_present(p)[1] for p in prepared])
+    """Temperature by NLL and thresholds (calibration.choose_thresholds, each writer set held to the
+    targets) on real writers' digits."""
+    present = [_present(p) for p in prepared]
+    x = np.concatenate([xs for xs, _ in present])
+    labels = np.concatenate([ys for _, ys in present])
+    groups = np.concatenate([np.full(len(ys), k) for k, (_, ys) in enumerate(present)])
     logits = recognizer.net.predict_logits(x[:, None])
     temperature = fit_temperature(logits, labels)
     probs = Calibration(temperature).probabilities(logits)
-    return choose_thresholds(probs, labels, temperature)
+    return choose_thresholds(probs, labels, temperature, groups=groups)
 
 
 def letters_for_checking(letters: PenDigits, seed: int = 0) -> RealWriterInputs:

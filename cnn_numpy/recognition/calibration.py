@@ -130,20 +130,31 @@ def reliability(probs: np.ndarray, labels: np.ndarray, bins: int = 15) -> tuple[
 
 
 def choose_thresholds(digit_probs: np.ndarray, labels: np.ndarray, temperature: float,
-                      max_digits_not_digit: float = 0.002, max_right_flagged: float = 0.015) -> Calibration:
+                      max_digits_not_digit: float = 0.002, max_right_flagged: float = 0.02,
+                      groups: np.ndarray | None = None) -> Calibration:
     """Thresholds from validation digits (calibrated probabilities): ``not_digit_below`` as high as
     keeps at most ``max_digits_not_digit`` of the real digits below it (so it rejects as many
     letters and scribbles as it can); then ``unsure_below`` as high as flags at most
-    ``max_right_flagged`` of the right answers as anything but digit (so it catches as many wrong
-    ones as it can). The targets are 1 % and 2 % of real digits, and 0.2 % of MNIST digits called
-    not a digit: 0.2 % of the validation digits is the strictest of them (0.5 %, the first choice,
-    left 0.38 % of MNIST test called not a digit). Letters and scribbles between the two thresholds
-    are "unsure" rather than "not a digit", never "digit", so this costs no letter answered as one."""
+    ``max_right_flagged`` of the right answers of every group (a collection of writers: ``groups``
+    names each digit's) as anything but digit (so it catches as many wrong ones as it can). The targets
+    are 1 % and 2 % of real digits (each collection), and 0.2 % of MNIST digits called not a digit:
+    0.2 % of the validation digits is the strictest of them (0.5 %, the first choice, left 0.38 % of
+    MNIST test called not a digit). Letters and scribbles between the two thresholds are "unsure"
+    rather than "not a digit", never "digit", so this costs no letter answered as one."""
     top = digit_probs.max(axis=1)
     not_digit_below = float(np.quantile(top, max_digits_not_digit))
     right = digit_probs.argmax(axis=1) == labels
-    unsure_below = float(np.quantile(top[right] if right.any() else top, max_right_flagged))
+    groups = np.zeros(len(top), int) if groups is None else np.asarray(groups)
+    unsure_below = min(_highest_below(top[right & (groups == g)], max_right_flagged) for g in np.unique(groups))
     return Calibration(temperature, not_digit_below, max(unsure_below, not_digit_below), 0.0)
+
+
+def _highest_below(values: np.ndarray, share: float) -> float:
+    """The highest threshold with at most ``share`` of ``values`` strictly below it (inf for no values)."""
+    if not len(values):
+        return float("inf")
+    ordered = np.sort(values)
+    return float(ordered[min(int(share * len(ordered)), len(ordered) - 1)])
 
 
 def scattered_dots(inputs: np.ndarray, ink: float = 0.2, most: int = 60, parts: int = 3,

@@ -28,6 +28,7 @@ class DataConfig:
     letters: float = 0.5          # share of the training letters drawn per epoch as not-a-digit (0: none)
     noise: int = 1000             # scribbles and noise images per epoch, as not-a-digit (0: none)
     pairs: int = 0                # touching pairs of pen digits per epoch, as not-a-digit (0: none)
+    fragments: int = 3000         # pen digits and touching pairs cut wrongly, per epoch, as not-a-digit (0: none)
 
 
 @dataclass
@@ -59,11 +60,11 @@ def training_data(cfg: DataConfig, seed: int, epochs: int, data_dir: Path | str 
         x_train, y_train = np.concatenate([x_train, sx[:, None]]), np.concatenate([y_train, sy])
         styled = len(sy)
     extra = None
-    if cfg.pen_renders > 0 or cfg.letters > 0 or cfg.noise > 0 or cfg.pairs > 0:
+    if cfg.pen_renders > 0 or cfg.letters > 0 or cfg.noise > 0 or cfg.pairs > 0 or cfg.fragments > 0:
         digits = load_pendigits("train", pendigits_dir)
-        if cfg.pen_renders == 0 and cfg.pairs == 0:
+        if cfg.pen_renders == 0 and cfg.pairs == 0 and cfg.fragments == 0:
             digits = digits.subset(np.zeros(len(digits), bool))
         letters = split_by_writer(load_letters(unipen_dir))[0] if cfg.letters > 0 else None
-        mix = PenMix(cfg.pen_renders, cfg.pen_styles, cfg.letters, cfg.noise, cfg.pairs)
+        mix = PenMix(cfg.pen_renders, cfg.pen_styles, cfg.letters, cfg.noise, cfg.pairs, cfg.fragments)
         extra = PenEpochs(digits, letters, mix, seed, epochs)
     return TrainingData(x_train, y_train, x[val_idx], y[val_idx], styled, extra)

@@ -47,7 +47,7 @@ def ship(net: SimpleConvNet, path: Path, command: str, cfg: TrainConfig, data: D
         "data_sha256_uncompressed": content_sha256(data_dir),
         "mnist_test": scores[0].to_dict(),
     }
-    if data.pen_renders or data.letters or data.noise or data.pairs:
+    if data.pen_renders or data.letters or data.noise or data.pairs or data.fragments:
         meta["pendigits_sha256"] = dict(PENDIGITS_FILES)
     try:
         sets = writer_sets(unipen_dir, pendigits_dir)

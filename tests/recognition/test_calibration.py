@@ -65,6 +65,21 @@ def test_choose_thresholds_keeps_the_promised_rates():
     assert np.mean(verdicts[~right] != "digit") > np.mean(verdicts[right] != "digit")   # it catches mistakes
 
 
+def test_choose_thresholds_holds_every_group_to_the_rate():
+    """Two writer collections, one read less surely: pooled, it would get more than its share flagged."""
+    rng = np.random.default_rng(0)
+    sure, unsure = rng.uniform(0.9, 1.0, 1000), rng.uniform(0.5, 1.0, 1000)
+    top = np.concatenate([sure, unsure])
+    probs = np.stack([top, 1 - top], axis=1)
+    labels, groups = np.zeros(2000, int), np.repeat([0, 1], 1000)
+    cal = choose_thresholds(probs, labels, 1.0, max_right_flagged=0.02, groups=groups)
+    flagged = top < cal.unsure_below
+    assert flagged[groups == 1].mean() <= 0.02 and flagged[groups == 0].mean() <= 0.02
+    assert flagged[groups == 1].mean() >= 0.019                     # as high as the rate allows
+    pooled = choose_thresholds(probs, labels, 1.0, max_right_flagged=0.02)
+    assert (top[groups == 1] < pooled.unsure_below).mean() > 0.03    # the pooled rule lets group 1 exceed it
+
+
 def test_calibration_from_metadata_is_applied_and_bad_values_refused():
     net = SimpleConvNet(ConvNetConfig(filter_num=2, hidden=8), seed=1)
     x = np.random.default_rng(0).random((4, 28, 28), np.float32)

@@ -9,7 +9,7 @@ from cnn_numpy.nn.convnet import ConvNetConfig
 from cnn_numpy.nn.layers import NOT_A_DIGIT
 from cnn_numpy.recognition.components import components
 from cnn_numpy.training import trainer
-from cnn_numpy.training.pen_epochs import PenEpochs, PenMix, render_epoch, touching_pair
+from cnn_numpy.training.pen_epochs import PenEpochs, PenMix, render_epoch, touching_pair, wrong_cut
 from cnn_numpy.training.trainer import TrainConfig, train
 
 LINE = [np.array([[0, 0], [0, 100]], np.float32)]
@@ -86,3 +86,29 @@ def test_touching_pairs_touch_and_are_not_digits():
             assert pair.shape[1] > 1.5 * pair.shape[0]
     x, y = render_epoch(digits(), None, PenMix(renders=1, pairs=5), seed=1, epoch=0)
     assert len(x) == 6 + 5 and all(y[6:] == NOT_A_DIGIT) and all(x[i].max() > 0.5 for i in range(6, 11))
+
+
+def test_a_wrong_cut_is_a_fragment_never_a_whole_digit():
+    """wrong_cut keeps a half holding less than FRAGMENT_COVER of each digit's ink: two rings touching ("00")
+    cut anywhere but between them, or one ring cut anywhere; never one whole ring."""
+    rng = np.random.default_rng(0)
+    got = [wrong_cut(RING, second, rng) for second in (None, RING) * 6]
+    fragments = [x for x in got if x is not None]
+    assert len(fragments) >= 8
+    for x in fragments:
+        assert x.shape == (28, 28) and x.dtype == np.float32 and x.max() > 0.5
+        ink = x > 0.5
+        rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        left, right = ink[:, :14].sum(), ink[:, 14:].sum()
+        # a whole ring, normalised, is a closed loop about as wide as tall with ink on both sides: a fragment of a
+        # ring (an arc) is lopsided, or a ring with a part of the other (wider than tall)
+        loop = abs(len(rows) - len(cols)) <= 3 and min(left, right) > 0.4 * max(left, right)
+        assert not loop
+    x, y = render_epoch(digits(), None, PenMix(renders=1, fragments=6), seed=1, epoch=0)
+    assert 6 < len(x) <= 12 and all(y[6:] == NOT_A_DIGIT)
+
+
+def test_a_wrong_cut_of_a_stroke_is_left_out():
+    """A straight stroke (a 1) cut gives only strokes, narrower than FRAGMENT_ASPECT of their height: no fragment."""
+    rng = np.random.default_rng(1)
+    assert all(wrong_cut(LINE, None, rng) is None for _ in range(5))
