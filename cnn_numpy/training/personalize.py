@@ -80,7 +80,7 @@ class PersonalizeConfig:
     check: int = 2000                # replayed images held out to check that everyone's digits are still read
     tolerance: float = 0.003         # accuracy they may lose; beyond it the change is scaled back (see _scale_back)
     fit_margin: float = 0.9          # samples leaving out a digit: learn a digit until its samples read this sure
-    few_lr: float = 3e-3             # samples leaving out a digit: peak rate of their digits' output columns
+    few_lr: float = 1e-3             # samples leaving out a digit: peak rate of their digits' output columns
     seed: int = 0
     aug: AugmentConfig = field(default_factory=AugmentConfig)
 
