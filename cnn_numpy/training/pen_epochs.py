@@ -6,6 +6,9 @@ some zeros and sevens in a synthesised style, then normalised by the app's own p
 Optionally (``pairs``; not in the shipped recipe, measured in the README's "Reading numbers"), also
 not a digit: two digits of one writer pushed together until their inks touch, as in a number
 (:func:`touching_pair`), so that the network learns not to read a touching pair as one digit.
+In the shipped recipe (``fragments``), also not a digit: pen digits, alone or touching, cut as the
+number reader cuts them and a half that is no whole digit kept (:func:`wrong_cut`), so that a wrong
+cut's halves are not read as sure digits.
 The draws are seeded by (seed, epoch), so a resumed run sees the same samples. The next epoch
 is drawn in a background process while the current one trains (the trainer uses one core).
 """
