@@ -17,6 +17,7 @@ from cnn_numpy.data.samples import SamplesError, load_samples, save_sample
 from cnn_numpy.files import sha256_file
 from cnn_numpy.nn.convnet import ConvNetConfig, SimpleConvNet
 from cnn_numpy.paths import DEFAULT_WEIGHTS
+from cnn_numpy.recognition.calibration import nll
 from cnn_numpy.recognition.recognizer import Recognizer
 from cnn_numpy.training.personalize import (
     DRAWN_REPLAY,
@@ -171,12 +172,35 @@ def test_a_change_that_costs_everyone_else_is_scaled_back():
     check = x, net.predict_logits(x).argmax(axis=1)                       # the base reads all of them "right"
     base = {k: v.copy() for k, v in net.params.items()}
     same = SimpleConvNet(net.config, base)
-    assert _scale_back(net, same, base, check, 0.0) == 1.0
+    assert _scale_back(net, same, base, check, 0.0, 0.0) == 1.0
     harmful = SimpleConvNet(net.config, {**base, "b3": base["b3"] + np.float32(50) * np.eye(10, dtype=np.float32)[3]})
-    share = _scale_back(net, harmful, base, check, 0.01)
+    share = _scale_back(net, harmful, base, check, 0.01, np.inf)        # the accuracy alone
     assert share < 1.0
     assert np.mean(harmful.predict_logits(x).argmax(axis=1) == check[1]) >= 0.99
     assert np.allclose(harmful.params["b3"], base["b3"] + np.float32(50 * share) * np.eye(10)[3])
+
+
+def test_a_change_that_keeps_every_answer_but_drifts_is_scaled_back_by_the_loss():
+    """A change toward one digit that flips no answer of the check images (so the accuracy sees nothing) but
+    raises their log-loss past loss_tolerance is scaled back until the loss is within it."""
+    net = SimpleConvNet(ConvNetConfig(filter_num=4, hidden=16), seed=0)
+    net.params["W3"] *= np.float32(10)                                    # sure answers, as trained weights give
+    x = np.random.default_rng(1).random((200, 1, 28, 28), dtype=np.float32)
+    logits = net.predict_logits(x)
+    check = x, logits.argmax(axis=1)
+    base = {k: v.copy() for k, v in net.params.items()}
+    others = np.setdiff1d(np.arange(10), check[1])
+    runner_up = int(others[logits[:, others].mean(axis=0).argmax()])    # the likeliest digit no image is read as
+    room = (logits.max(axis=1) - logits[:, runner_up]).min()            # pushed less than this: no answer flips
+    toward = np.float32(0.9 * room) * np.eye(10, dtype=np.float32)[runner_up]
+    drifted = SimpleConvNet(net.config, {**base, "b3": base["b3"] + toward})
+    base_loss = nll(logits, check[1], 1.0)
+    assert np.array_equal(drifted.predict_logits(x).argmax(axis=1), check[1])          # no answer flips
+    assert nll(drifted.predict_logits(x), check[1], 1.0) > 1.1 * base_loss            # but the loss grows
+    assert _scale_back(net, drifted, base, check, 0.0, np.inf) == 1.0       # the accuracy alone keeps it all
+    drifted.params["b3"][...] = base["b3"] + toward
+    share = _scale_back(net, drifted, base, check, 0.0, 0.1)
+    assert share < 1.0 and nll(drifted.predict_logits(x), check[1], 1.0) <= 1.1 * base_loss
 
 
 def test_batches_keep_every_digit_share_when_samples_are_of_one_digit():
