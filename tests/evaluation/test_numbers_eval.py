@@ -11,11 +11,13 @@ from pen_files import LINE, RING, SEVEN, pendigits_text, write_unipen
 
 from cnn_numpy.data import pendigits
 from cnn_numpy.data.strokes import PenDigits, render_all
+from cnn_numpy.evaluation.calibrate import noise_images
 from cnn_numpy.evaluation.number_sets import MEDIA, number_samples
 from cnn_numpy.evaluation.numbers import error_kinds, not_digit_check, scrawls, single_digit_check
 from cnn_numpy.nn.convnet import ConvNetConfig, SimpleConvNet
 from cnn_numpy.recognition.recognizer import Recognizer
 from cnn_numpy.weights import save_weights
+from hdr_cli import commands
 from hdr_cli.commands import main
 
 
@@ -104,8 +106,10 @@ def test_evaluate_numbers_command(tmp_path, monkeypatch, capsys):
     assert main(argv + ["--not-digits"]) == 2            # no letters.npz beside strokes.npz
     assert "letters.npz" in capsys.readouterr().err
     write_unipen(unipen / "letters.npz", [SEVEN, LINE] * 10, [ord("A"), ord("H")] * 10, [f"w{i}" for i in range(20)])
+    monkeypatch.setattr(commands, "noise_images", lambda: noise_images(40))         # fewer than 600 for speed
+    monkeypatch.setattr(commands, "scrawls", lambda seed: scrawls(seed, 20))        # and than 200
     assert main(argv + ["--not-digits", "--json"]) == 0
     others = json.loads(capsys.readouterr().out)["not_digits"]
-    assert {k: c["pictures"] for k, c in others.items()} == {"letters": 4, "scribbles": 300,
-                                                             "scrawls over the canvas": 200, "noise": 300}
+    assert {k: c["pictures"] for k, c in others.items()} == {"letters": 4, "scribbles": 20,
+                                                             "scrawls over the canvas": 20, "noise": 20}
     assert all(0 <= c["digit_number"] <= c["text_number"] <= c["pictures"] for c in others.values())
