@@ -139,10 +139,10 @@ def wrong_cut(first: list[np.ndarray], second: list[np.ndarray] | None, rng: np.
     seg = segment(ink)
     if not seg.pieces:
         return None
-    piece = max(seg.pieces, key=lambda p: np.count_nonzero(piece_mask(seg, p)))
+    inked = [np.count_nonzero(piece_mask(seg, p)) for p in seg.pieces]
+    piece, whole = seg.pieces[int(np.argmax(inked))], max(inked)
     digits = [d > 0 for d in inks]
     totals = [max(1, np.count_nonzero(d)) for d in digits]
-    whole = np.count_nonzero(piece_mask(seg, piece))
     halves = [half for pair in cut_candidates(seg, piece, aspect=0.0) for half in pair]
     for k in rng.permutation(len(halves)):
         half = halves[k]
