@@ -106,6 +106,15 @@ def test_scattered_dots_are_not_strokes():
     assert list(scattered_dots(x)) == [True, False, False, False, False]     # the last is blank
 
 
+def test_two_dots_far_apart_are_not_strokes():
+    x = np.zeros((3, 28, 28), np.float32)
+    x[0, 7:10, 21:24] = x[0, 19:22, 4:7] = 1                # two dots, one holding half of the ink
+    x[1, 7:10, 21:24] = x[1, 12:18, 13:15] = 1              # a dot and a short stroke, 6 pixels tall
+    x[2, 8:12, 8:12] = x[2, 16:20, 16:20] = 1               # two 4-pixel dots
+    assert list(scattered_dots(x)) == [True, False, True]
+    assert list(scattered_dots(x, dot=3)) == [True, False, False]
+
+
 def test_solid_blobs_are_dots_not_strokes():
     x = np.zeros((4, 28, 28), np.float32)
     yy, xx = np.mgrid[:28, :28]
