@@ -115,6 +115,16 @@ def test_two_dots_far_apart_are_not_strokes():
     assert list(scattered_dots(x, dot=3)) == [True, False, False]
 
 
+def test_blocks_meeting_at_a_corner_are_not_strokes():
+    x = np.zeros((4, 28, 28), np.float32)
+    x[0, 4:14, 14:24] = x[0, 14:24, 4:14] = 1               # two squares touching at a corner (coarse noise)
+    x[1, 4:14, 4:14] = x[1, 14:24, 14:24] = x[1, 4:14, 14:24] = 1   # three: an L of blocks, no stroke either
+    x[2, 4:14, 14:24] = x[2, 14:24, 4:14] = 1
+    x[2, 14:24, 14] = 1                                      # the same with a stroke down from the corner: one part
+    x[3, 4:24, 4:8] = x[3, 4:8, 4:24] = x[3, 20:24, 4:24] = 1      # a bold square bracket: one part, not solid
+    assert list(solid_blobs(x)) == [True, True, False, False]
+
+
 def test_solid_blobs_are_dots_not_strokes():
     x = np.zeros((4, 28, 28), np.float32)
     yy, xx = np.mgrid[:28, :28]
