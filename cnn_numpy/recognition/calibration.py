@@ -92,18 +92,23 @@ def solid_blobs(inputs: np.ndarray, fill: float = 0.7, squareness: float = 0.6, 
 
 def _solid_parts(ink: np.ndarray, fill: float, squareness: float) -> bool:
     """Whether a (H, W) bool grid is two or more 4-connected parts, each a solid blob (see solid_blobs)."""
-    rows, starts, ends, label, count = run_components(ink, diagonal=False)
-    if count < 2:
+    parts = run_components(ink, diagonal=False)
+    if parts[-1] < 2:
         return False
-    left, right = np.full(count, ink.shape[1]), np.zeros(count, np.int64)
-    top, bottom = np.full(count, ink.shape[0]), np.zeros(count, np.int64)
+    w, h, area = _part_sizes(*parts)
+    return bool(((area > fill * w * h) & (np.minimum(w, h) > squareness * np.maximum(w, h))).all())
+
+
+def _part_sizes(rows: np.ndarray, starts: np.ndarray, ends: np.ndarray, label: np.ndarray, count: int
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The runs of a labelled grid (as :func:`run_components` gives them) -> each part's (width, height, pixels)."""
+    left, right = np.full(count, np.iinfo(np.int64).max), np.zeros(count, np.int64)
+    top, bottom = np.full(count, np.iinfo(np.int64).max), np.zeros(count, np.int64)
     np.minimum.at(left, label, starts)
     np.maximum.at(right, label, ends)
     np.minimum.at(top, label, rows)
     np.maximum.at(bottom, label, rows + 1)
-    w, h = right - left, bottom - top
-    area = np.bincount(label, weights=ends - starts, minlength=count)
-    return bool(((area > fill * w * h) & (np.minimum(w, h) > squareness * np.maximum(w, h))).all())
+    return right - left, bottom - top, np.bincount(label, weights=ends - starts, minlength=count)
 
 
 def nll(logits: np.ndarray, labels: np.ndarray, temperature: float) -> float:
@@ -193,16 +198,11 @@ def scattered_dots(inputs: np.ndarray, ink: float = 0.2, most: int = 60, parts: 
     marked = inputs > ink
     out = np.zeros(len(inputs), bool)
     for i in np.flatnonzero(marked.sum(axis=(1, 2)) < most):
-        rows, starts, ends, label, count = run_components(marked[i], diagonal=True)
+        pieces = run_components(marked[i], diagonal=True)
+        count = pieces[-1]
         if count < 2:
             continue
-        sizes = np.bincount(label, weights=ends - starts, minlength=count)
+        w, h, sizes = _part_sizes(*pieces)
         spread = count >= parts and sizes.max() < largest * sizes.sum()
-        left, right = np.full(count, inputs.shape[2]), np.zeros(count, np.int64)
-        top, bottom = np.full(count, inputs.shape[1]), np.zeros(count, np.int64)
-        np.minimum.at(left, label, starts)
-        np.maximum.at(right, label, ends)
-        np.minimum.at(top, label, rows)
-        np.maximum.at(bottom, label, rows + 1)
-        out[i] = spread or bool(((right - left) <= dot).all() and ((bottom - top) <= dot).all())
+        out[i] = spread or bool((w <= dot).all() and (h <= dot).all())
     return out
