@@ -163,8 +163,8 @@ def read_number(recognizer: Recognizer, image: Image.Image, split: str = "networ
 
 def _doubt_marks(readings: list[DigitReading]) -> tuple[DigitReading, ...]:
     """The readings of a picture, its unsure ones called not digits when more than MARKS_SHARE of them are not
-    digits: marks, not a number. Noise pictures read with a number 24 -> 15 and 23 -> 12 of 300 (seeds 7 and 123
-    of the calibration's noise), the 1,600 development numbers, the scribbles and the scrawls read as before."""
+    digits: marks, not a number. Noise pictures read with a digit or an unsure one 24 -> 15 and 23 -> 12 of 300
+    (noise_images of seeds 7 and 123); the 1,600 development numbers, the scribbles and the scrawls read as before."""
     if sum(d.verdict == "not_digit" for d in readings) <= MARKS_SHARE * len(readings):
         return tuple(readings)
     return tuple(replace(d, verdict="not_digit") if d.verdict == "unsure" else d for d in readings)
