@@ -198,14 +198,15 @@ def merge_candidates(seg: Segmentation) -> list[tuple[int, Piece]]:
 
 
 def cut_candidates(seg: Segmentation, piece: Piece, method: str = "network", aspect: float = SPLIT_ASPECT,
-                   drop_falls: bool = True) -> list[tuple[Piece, Piece]]:
+                   drop_falls: bool = True, min_half: float = 0.0) -> list[tuple[Piece, Piece]]:
     """A piece wider than ``aspect`` line heights -> (left, right) splits for the network to judge;
     [] for a narrower piece. Candidates: the piece's components in two groups, left and right (when
     it was merged from at most PART_CUTS); seams (:func:`seams`) from the deepest minimum of its
     column ink count within CUT_RANGE of its width and from EVEN_CUTS columns evenly spread over
     that range; with ``drop_falls``, the four drop-fall paths (:func:`drop_fall`) from that minimum and
-    from the middle column. Cuts dividing the ink alike are offered once. ``method`` "projection":
-    only the straight cut at the deepest minimum."""
+    from the middle column. Cuts dividing the ink alike are offered once, and none leaving a half smaller than
+    ``min_half`` line heights both ways (a sliver). ``method`` "projection": only the straight cut at the
+    deepest minimum."""
     if (piece.width <= aspect * seg.line_height or piece.width < 4 or piece.height < MIN_CUT_HEIGHT
             or piece.speckle):
         return []
@@ -243,7 +244,7 @@ def cut_candidates(seg: Segmentation, piece: Piece, method: str = "network", asp
             continue
         seen.add(key)
         halves = [_sub_piece(piece, left), _sub_piece(piece, mask & ~keep)]
-        if halves[0] is not None and halves[1] is not None:
+        if all(h is not None and max(h.width, h.height) >= min_half * seg.line_height for h in halves):
             out.append((halves[0], halves[1]))
     return out
 

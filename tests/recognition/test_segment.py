@@ -111,6 +111,20 @@ def test_a_narrow_piece_is_offered_cuts_only_from_the_width_asked():
     assert cut_candidates(seg, piece, aspect=piece.width / seg.line_height - 0.01)
 
 
+def test_no_cut_leaves_a_sliver_when_asked():
+    image = Image.new("L", (220, 280), 0)
+    draw = ImageDraw.Draw(image)
+    draw.line((60, 60, 60, 220), fill=255, width=12)         # a stroke
+    draw.line((60, 60, 200, 60), fill=255, width=12)         # and a bar: cut where the stroke ends, a short end
+    seg = segment(np.asarray(image))
+    piece = seg.pieces[0]
+    cuts = cut_candidates(seg, piece, aspect=0.0)
+    smallest = [min(max(h.width, h.height) for h in pair) / seg.line_height for pair in cuts]
+    assert min(smallest) < 0.35 < max(smallest)
+    kept = cut_candidates(seg, piece, aspect=0.0, min_half=0.35)
+    assert [(a.box, b.box) for a, b in kept] == [(a.box, b.box) for (a, b), s in zip(cuts, smallest) if s >= 0.35]
+
+
 def test_a_flag_beside_its_body_is_offered_as_one_piece():
     image = Image.new("L", (400, 280), 0)
     draw = ImageDraw.Draw(image)
