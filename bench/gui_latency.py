@@ -5,7 +5,12 @@ Prints, one per line:
     recognition_first   drawn digit -> recognised -> window repainted, the first time after start
     recognition_median  the same, median and max of the --runs that follow
     network_median      the part of it spent in network passes (Recognizer.recognize_inputs)
-    number_first        the same for an 8-digit number drawn on the canvas (first, median and max)
+    number_first        the same for an 8-digit number drawn on the canvas (first, median and max), each
+                        read afresh (the reading memo emptied)
+    number_written_recognise  the same number written stroke by stroke as a user does, the app reading the
+                        canvas between strokes and keeping what it read: 识别 after the last stroke (median
+                        and max of 5), and number_written_ui_block_max, the longest event-loop block while
+                        writing
     mnist_load_ui_block_max  longest event-loop block while switching to MNIST mode and
                         reading the test set (in a worker thread)
     score_ui_block_max  longest event-loop block during "Score 100 draws"
@@ -73,9 +78,9 @@ class TimedRecognizer(Recognizer):
         super().__init__(inner.net, inner.metadata, inner.calibration, inner.weights_path)
         self.seconds: list[float] = []
 
-    def recognize_inputs(self, inputs) -> Recognitions:
+    def recognize_inputs(self, inputs, known=None) -> Recognitions:
         begin = time.perf_counter()
-        result = super().recognize_inputs(inputs)
+        result = super().recognize_inputs(inputs, known)
         self.seconds.append(time.perf_counter() - begin)
         return result
 
@@ -139,11 +144,22 @@ def main() -> int:
 
     window.canvas.clear()
     drag_strokes(window.canvas, number_strokes())
-    first, *times = timed(lambda: (window.recognize(), window.repaint()), args.runs + 1)
+    first, *times = timed(lambda: (window.reading_memo.clear(), window.recognize(), window.repaint()), args.runs + 1)
     print(f"number_first: {ms(first)}")
     print(f"number_median: {ms(statistics.median(times))}")
     print(f"number_max: {ms(max(times))}")
     print(f"recognised_number: {window.digitLabel.text()} (drawn: 31313131)")
+    blocks, times = [], []
+    for _ in range(5):
+        window.canvas.clear()
+        window.reading_memo.clear()
+        for stroke in number_strokes():
+            blocks.append(longest_block(app, lambda: drag_strokes(window.canvas, [stroke]),
+                                        lambda: not window.reading_ahead()))
+        times += timed(lambda: (window.recognize(), window.repaint()), 1)
+    print(f"number_written_recognise_median: {ms(statistics.median(times))}")
+    print(f"number_written_recognise_max: {ms(max(times))}")
+    print(f"number_written_ui_block_max: {ms(max(blocks))}")
 
     with tempfile.TemporaryDirectory() as folder:
         path = photo(Path(folder) / "photo.jpg")

@@ -16,6 +16,11 @@ development set's renderers (cnn_numpy/evaluation/number_sets.py):
                       (about one neighbouring pair in ten touching, TOUCH), each read as the app
                       reads it: the spread of what a user meets (target: 30 ms), and how many of them
                       took longer than 30 ms
+    canvas_8_touching_written
+                      the touching numbers written stroke by stroke in the app, which reads the canvas
+                      after every stroke and keeps what it read (a ReadingMemo): ``_between_strokes``
+                      times each of those reads (the window waits for them), ``_recognise`` the reading
+                      when 识别 is pressed after the last stroke (target: 30 ms)
 and prints, one per line, ``name_median: T ms`` and ``name_max: T ms`` over --runs runs (the photo:
 a quarter as many; the touching numbers: a quarter as many each), then the 1-minute load average,
 which says how busy the machine was.
@@ -37,8 +42,9 @@ import numpy as np
 from bench.timing import report, timed
 from cnn_numpy.data.image_files import open_image
 from cnn_numpy.data.templates import TEMPLATES
-from cnn_numpy.evaluation.number_sets import canvas_number, paper_number
+from cnn_numpy.evaluation.number_sets import canvas_number, canvas_strokes, paper_number
 from cnn_numpy.recognition.numbers import read_number
+from cnn_numpy.recognition.reading_memo import ReadingMemo
 from cnn_numpy.recognition.recognizer import Recognizer
 
 CANVAS_DIGITS = "20261948"
@@ -73,15 +79,26 @@ def main() -> int:
         text = read_number(recognizer, open_image(path)).text
         print(f"photo: {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} JPEG, {PHOTO_DIGITS} read as {text or '(nothing)'}")
         report("photo_12mp", timed(lambda: read_number(recognizer, open_image(path)), max(1, args.runs // 4)))
-    touching_numbers: list = []
-    while len(touching_numbers) < TOUCHING_NUMBERS:
-        image, touching = canvas_number(strokes_of(CANVAS_DIGITS), 0.8, rng, touch=0.4)
-        if touching >= 2:
-            touching_numbers.append(image)
+    written: list = []
+    while len(written) < TOUCHING_NUMBERS:
+        number = canvas_strokes(strokes_of(CANVAS_DIGITS), 0.8, rng, touch=0.4)
+        if number.touching >= 2:
+            written.append(number)
+    touching_numbers = [number.draw() for number in written]
     texts = [read_number(recognizer, image).text or "(nothing)" for image in touching_numbers]
     print(f"touching: {CANVAS_DIGITS} read as {', '.join(texts)}")
     report("canvas_8_touching", [t for image in touching_numbers
                                  for t in timed(lambda: read_number(recognizer, image), max(1, args.runs // 4))])
+    between, recognise = [], []
+    for number in written:
+        stages = [number.draw(count) for count in range(1, len(number.strokes) + 1)]
+        for _ in range(max(1, args.runs // 4)):
+            memo = ReadingMemo()
+            for image in stages:
+                between += timed(lambda: read_number(recognizer, image, canvas=True, memo=memo), 1)
+            recognise += timed(lambda: read_number(recognizer, stages[-1], canvas=True, memo=memo), 1)
+    report("canvas_8_touching_written_between_strokes", between)
+    report("canvas_8_touching_written_recognise", recognise)
     drawn = [canvas_number(strokes_of(CANVAS_DIGITS), 0.8, rng)[0] for _ in range(DRAWN_NUMBERS)]
     times = [timed(lambda: read_number(recognizer, image), max(1, args.runs // 4)) for image in drawn]
     report("canvas_8_drawn", [t for ts in times for t in ts])

@@ -17,6 +17,7 @@ from PyQt5.QtGui import QImage
 
 from cnn_numpy.data.image_files import open_image
 from cnn_numpy.recognition.numbers import NumberReading, read_number
+from cnn_numpy.recognition.reading_memo import ReadingMemo
 from cnn_numpy.recognition.recognizer import Recognitions, Recognizer
 
 from .background import BackgroundCall
@@ -36,11 +37,11 @@ class ReadPicture:
     pieces: Recognitions | None        # each piece's probabilities, for the bars
 
 
-def read_number_with_pieces(recognizer: Recognizer, image: Image.Image, canvas: bool = False
-                            ) -> tuple[NumberReading, Recognitions]:
-    """The number in ``image`` (``canvas``: the app's canvas, bright ink on black) and, for the probability
-    bars, every piece's recognition."""
-    reading = read_number(recognizer, image, canvas=canvas)
+def read_number_with_pieces(recognizer: Recognizer, image: Image.Image, canvas: bool = False,
+                            memo: ReadingMemo | None = None) -> tuple[NumberReading, Recognitions]:
+    """The number in ``image`` (``canvas``: the app's canvas, bright ink on black; ``memo``: what was read of it
+    before) and, for the probability bars, every piece's recognition."""
+    reading = read_number(recognizer, image, canvas=canvas, memo=memo)
     probs = np.array([piece.probs for piece in reading.digits], np.float32).reshape(-1, 10)
     inputs = np.array([piece.input_image for piece in reading.digits], np.float32).reshape(-1, 28, 28)
     verdicts = np.array([piece.verdict for piece in reading.digits], dtype=str)

@@ -127,27 +127,55 @@ def _touching_shift(placed: list[np.ndarray], shaped: list[np.ndarray], start: f
     return start - 0.6 * height
 
 
-def canvas_number(strokes: list[list[np.ndarray]], writer_height: float, rng: np.random.Generator,
-                  touch: float = TOUCH) -> tuple[Image.Image, int]:
+@dataclass(frozen=True)
+class CanvasStrokes:
+    """A number's strokes as placed on the app's canvas, in the order they are written."""
+    strokes: list[np.ndarray]   # (n, 2) x, y in canvas pixels each
+    pen: float                  # pen width, pixels
+    width: int                  # canvas width, pixels (CANVAS_HEIGHT tall)
+    touching: int               # pairs of neighbours that touch
+
+    def draw(self, count: int | None = None) -> Image.Image:
+        """The canvas with the first ``count`` strokes drawn (all by default), as the user sees it then."""
+        return draw_strokes(self.strokes[:count], self.pen, self.width, CANVAS_HEIGHT)
+
+
+def canvas_strokes(strokes: list[list[np.ndarray]], writer_height: float, rng: np.random.Generator,
+                   touch: float = TOUCH) -> CanvasStrokes:
     """Digits (strokes in the writer's units, ``writer_height`` the writer's median digit height)
-    -> (the number on the app's canvas: 280 px tall, digits 100-190 px, pen 8-22 px, white on
-    black; its number of touching pairs)."""
+    -> the number written on the app's canvas: 280 px tall, digits 100-190 px, pen 8-22 px."""
     height, pen = rng.uniform(100, 190), rng.uniform(8, 22)
     placed, touching = layout(strokes, writer_height, height, pen, rng, touch)
-    return _draw(placed, pen, rng.uniform(15, 40), CANVAS_HEIGHT), touching
+    framed, width = _frame(placed, pen, rng.uniform(15, 40), CANVAS_HEIGHT)
+    return CanvasStrokes(framed, pen, width, touching)
 
 
-def _draw(placed: list[np.ndarray], pen: float, margin: float, canvas_height: int, width: int | None = None
-          ) -> Image.Image:
-    """Strokes drawn with ``margin`` px left and right, centred vertically in ``canvas_height``;
-    with ``width``, centred in that width instead."""
+def canvas_number(strokes: list[list[np.ndarray]], writer_height: float, rng: np.random.Generator,
+                  touch: float = TOUCH) -> tuple[Image.Image, int]:
+    """Digits as for :func:`canvas_strokes` -> (the number on the app's canvas, white on black; its number
+    of touching pairs)."""
+    written = canvas_strokes(strokes, writer_height, rng, touch)
+    return written.draw(), written.touching
+
+
+def _frame(placed: list[np.ndarray], pen: float, margin: float, canvas_height: int, width: int | None = None
+           ) -> tuple[list[np.ndarray], int]:
+    """Strokes moved to ``margin`` px from the left and right edges, centred vertically in ``canvas_height``;
+    with ``width``, centred in that width instead -> (the strokes, the picture's width)."""
     pts = np.concatenate(placed)
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     if width is not None:
         margin = (width - (hi[0] - lo[0]) - pen) / 2
     width = width or int(np.ceil(hi[0] - lo[0] + 2 * margin + pen))
     shift = np.array([margin + pen / 2 - lo[0], (canvas_height - (hi[1] - lo[1])) / 2 - lo[1]], np.float32)
-    return draw_strokes([s + shift for s in placed], pen, width, canvas_height)
+    return [s + shift for s in placed], width
+
+
+def _draw(placed: list[np.ndarray], pen: float, margin: float, canvas_height: int, width: int | None = None
+          ) -> Image.Image:
+    """Strokes drawn as :func:`_frame` places them."""
+    framed, width = _frame(placed, pen, margin, canvas_height, width)
+    return draw_strokes(framed, pen, width, canvas_height)
 
 
 def paper_number(strokes: list[list[np.ndarray]], writer_height: float, rng: np.random.Generator,

@@ -29,8 +29,19 @@ from ..data.image_files import ImageFileError, open_image
 from .calibration import solid_blobs
 from .paper import InkMap, ink_map, upright
 from .preprocess import normalize, preprocess
+from .reading_memo import ReadingMemo, pixels_key
 from .recognizer import Recognitions, Recognizer
-from .segment import SPLIT_ASPECT, Piece, cut_candidates, merge_candidates, piece_ink, segment
+from .segment import (
+    SPLIT_ASPECT,
+    Piece,
+    Segmentation,
+    all_cuts,
+    cut_candidates,
+    merge_candidates,
+    piece_mask,
+    piece_pixels,
+    segment,
+)
 
 SPLIT_MARGIN = 0.1       # a split must beat the whole piece's confidence by this much
 NOT_DIGIT_HALF = 0.5     # a half read as not a digit counts with this share of its confidence
@@ -86,22 +97,25 @@ class NumberReading:
         return "".join(str(d.digit) for d in self.digits if d.verdict in ("digit", "unsure"))
 
 
-def read_number(recognizer: Recognizer, image: Image.Image, split: str = "network", canvas: bool = False
-                ) -> NumberReading:
+def read_number(recognizer: Recognizer, image: Image.Image, split: str = "network", canvas: bool = False,
+                memo: ReadingMemo | None = None) -> NumberReading:
     """Every digit of ``image`` (any size and mode), left to right. ``split`` chooses how pieces
     are merged and cut: "network" (the default: the merges and cuts the network reads better than
     the pieces as they are), "projection" (a wide piece always cut straight at its lowest column
     count, no merges) or "none". ``canvas``: the picture is the app's canvas, bright ink on black,
     whatever covers its border (else judged from the picture: a scribble over most of the canvas
-    looked like paper, its gaps like ink)."""
+    looked like paper, its gaps like ink). ``memo``: the pieces and cuts read before, to read only new ink
+    (see reading_memo.py)."""
+    if memo is not None:
+        memo.bind(recognizer)
     image = upright(image)
     inks = ink_map(image, canvas)
     seg = segment(inks.ink)
     if not seg.pieces:
         return NumberReading((), seg.capped)
 
-    def inputs_of(pieces: list[Piece]) -> list[np.ndarray | None]:
-        return [normalize(piece_ink(inks.ink, seg, p)) for p in pieces]
+    def read_items(items: list[Piece | np.ndarray | None]) -> Recognitions:
+        return _read(recognizer, inks.ink, seg, items, memo)
     single = len(seg.pieces) == 1   # one piece: read as recognize_images reads the picture
 
     def strict(piece: Piece) -> float | None:   # cut only into two digits this sure (see _split)
@@ -109,12 +123,12 @@ def read_number(recognizer: Recognizer, image: Image.Image, split: str = "networ
             return NARROW_SURE
         return SINGLE_SURE if single else None
     whole = preprocess(image, canvas) if single else None
-    wholes = [whole] if whole is not None else inputs_of(list(seg.pieces))
+    wholes = [whole] if whole is not None else list(seg.pieces)
     merges = merge_candidates(seg) if split == "network" and not single else []
     aspect = np.inf if single else SPLIT_ASPECT
     speckle = [] if single else [p.speckle for p in seg.pieces]
     as_one = [preprocess(image, canvas)] if split == "network" and len(seg.pieces) == 2 and not any(speckle) else []
-    raw = recognizer.recognize_inputs(wholes + inputs_of([m for _, m in merges]) + as_one)
+    raw = read_items(wholes + [m for _, m in merges] + as_one)
     recs = _floored(raw, speckle)
     n, score = len(seg.pieces), _scores(recs)
     merged: dict[int, int] = {}                   # first piece of a merged pair -> index of the merge
@@ -123,11 +137,11 @@ def read_number(recognizer: Recognizer, image: Image.Image, split: str = "networ
             merged[i] = j
     # The picture's only piece is not offered drop-fall cuts: letters drawn alone answered with a digit 7.0 % -> 8.5 %
     # with them, for 3 more of the 1,600 development numbers read exactly (evaluate-numbers --not-digits).
-    cuts = [cut_candidates(seg, p, split, aspect, drop_falls=not single, min_half=SLIVER)
+    cuts = [_cuts(seg, p, split, aspect, not single, memo)
             if split != "none" and i not in merged and i - 1 not in merged and _may_split(recs, i, split) else []
             for i, p in enumerate(seg.pieces)]
     halves = [half for options in cuts for pair in options for half in pair]
-    cut_recs = _floored(recognizer.recognize_inputs(inputs_of(halves))) if halves else recs
+    cut_recs = _floored(read_items(halves)) if halves else recs
     # Items: a piece, the batch that read it, its index there, the narrowest width (line heights) from
     # which it was offered cuts (0: never to be cut, inf: not offered any yet).
     items: list[tuple[Piece, Recognitions, int, float]] = []
@@ -140,13 +154,13 @@ def read_number(recognizer: Recognizer, image: Image.Image, split: str = "networ
         at += 2 * len(options)
     for _ in range(SPLIT_ROUNDS - 1):             # halves cut again (three touching digits), doubtful pieces cut
         aspects = [_cut_aspect(read, index, split, single) for _, read, index, _ in items]
-        cuts = [cut_candidates(seg, piece, split, a, drop_falls=not single, min_half=SLIVER)
+        cuts = [_cuts(seg, piece, split, a, not single, memo)
                 if a < tried and _may_split(read, index, split) else []
                 for (piece, read, index, tried), a in zip(items, aspects)]
         if not any(cuts):
             break
         halves = [half for options in cuts for pair in options for half in pair]
-        now, at, done = _floored(recognizer.recognize_inputs(inputs_of(halves))), 0, []
+        now, at, done = _floored(read_items(halves)), 0, []
         for (piece, read, index, tried), options, a in zip(items, cuts, aspects):
             done += _split(piece, options, read, index, now, at, split, min(a, tried), strict(piece))
             at += 2 * len(options)
@@ -163,6 +177,52 @@ def read_number(recognizer: Recognizer, image: Image.Image, split: str = "networ
             items = [(piece, raw, one, 0.0)]
     readings = [_reading(recs, index, piece, inks) for piece, recs, index, _ in items]
     return NumberReading(_doubt_marks(readings), seg.capped)
+
+
+def _read(recognizer: Recognizer, ink: np.ndarray, seg: Segmentation, items: list[Piece | np.ndarray | None],
+          memo: ReadingMemo | None) -> Recognitions:
+    """``items`` read in one network pass: pieces, from their ink (found in ``memo`` when read before), and
+    inputs made already ((28, 28), or None for no ink)."""
+    inputs: list[np.ndarray | None] = []
+    known: dict[int, np.ndarray] = {}
+    fresh: dict[int, tuple] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, Piece):
+            inputs.append(item)
+            continue
+        pixels = piece_pixels(ink, seg, item)
+        key = pixels_key(pixels) if memo is not None else None
+        seen = memo.inputs.get(key) if memo is not None else None
+        if seen is None:
+            inputs.append(normalize(Image.fromarray(pixels, "L")))
+            if memo is not None:
+                fresh[i] = key
+        else:
+            inputs.append(seen[0])
+            if seen[1] is not None:
+                known[i] = seen[1]
+    recs = recognizer.recognize_inputs(inputs, known)
+    for i, key in fresh.items():
+        memo.inputs.put(key, (inputs[i], recs.probs[i].copy() if inputs[i] is not None else None))
+    return recs
+
+
+def _cuts(seg: Segmentation, piece: Piece, split: str, aspect: float, drop_falls: bool, memo: ReadingMemo | None
+          ) -> list[tuple[Piece, Piece]]:
+    """:func:`cut_candidates` of ``piece`` (no half a sliver), its cuts found in ``memo`` when offered before."""
+    if memo is None:
+        return cut_candidates(seg, piece, split, aspect, drop_falls, SLIVER)
+
+    def remembered(seg: Segmentation, piece: Piece, split: str, drop_falls: bool) -> list[tuple[Piece, Piece]]:
+        key = (piece.box, pixels_key(piece_mask(seg, piece)), split, drop_falls)
+        seen = memo.cuts.get(key)
+        if seen is None:
+            pairs = all_cuts(seg, piece, split, drop_falls)
+            memo.cuts.put(key, [((left.box, left.keep), (right.box, right.keep)) for left, right in pairs])
+            return pairs
+        parts = tuple(sorted(set(piece.parts)))      # a half's components: its piece's (see segment._sub_piece)
+        return [(Piece(lbox, parts, lkeep), Piece(rbox, parts, rkeep)) for (lbox, lkeep), (rbox, rkeep) in seen]
+    return cut_candidates(seg, piece, split, aspect, drop_falls, SLIVER, cuts_of=remembered)
 
 
 def _doubt_marks(readings: list[DigitReading]) -> tuple[DigitReading, ...]:

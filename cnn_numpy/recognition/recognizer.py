@@ -106,9 +106,12 @@ class Recognizer:
         net, meta = load_weights(path)
         return cls(net, meta, weights_path=Path(path) if path else DEFAULT_WEIGHTS)
 
-    def recognize_inputs(self, inputs: np.ndarray | Sequence[np.ndarray | None]) -> Recognitions:
+    def recognize_inputs(self, inputs: np.ndarray | Sequence[np.ndarray | None],
+                         known: dict[int, np.ndarray] | None = None) -> Recognitions:
         """Network inputs (N, 28, 28) float32 in [0, 1], or a list of (28, 28) inputs with None
-        for blank images -> their recognitions, in one network pass."""
+        for blank images -> their recognitions, in one network pass. ``known``: the calibrated probabilities
+        (classes,) of some of them by index, from an earlier pass (numbers.ReadingMemo): only the others are
+        read by the network."""
         if isinstance(inputs, np.ndarray):
             x = np.asarray(inputs, dtype=np.float32).reshape(-1, FIELD, FIELD)
             present = np.ones(len(x), bool)
@@ -118,8 +121,11 @@ class Recognizer:
             for i in np.flatnonzero(present):
                 x[i] = inputs[i]
         probs = np.zeros((len(x), self.net.classes), np.float32)
-        if present.any():
-            probs[present] = self.probabilities(x[present] if not present.all() else x)
+        todo = present.copy()
+        for i, p in (known or {}).items():
+            probs[i], todo[i] = p, False
+        if todo.any():
+            probs[todo] = self.probabilities(x[todo] if not todo.all() else x)
         no_strokes = (solid_blobs(x) | scattered_dots(x)) & present
         return Recognitions(probs, x, present, self.calibration.verdicts(probs, present, no_strokes))
 

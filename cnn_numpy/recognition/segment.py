@@ -27,6 +27,7 @@ development set (cnn_numpy/evaluation/number_sets.py: pendigits test writers and
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -176,10 +177,15 @@ def piece_mask(seg: Segmentation, piece: Piece) -> np.ndarray:
     return mask if piece.keep is None else mask & piece.keep
 
 
+def piece_pixels(ink: np.ndarray, seg: Segmentation, piece: Piece) -> np.ndarray:
+    """(h, w) uint8: the piece's ink alone, cropped to its box (ink bright)."""
+    x0, y0, x1, y1 = piece.box
+    return np.where(piece_mask(seg, piece), ink[y0:y1, x0:x1], 0).astype(np.uint8)
+
+
 def piece_ink(ink: np.ndarray, seg: Segmentation, piece: Piece) -> Image.Image:
     """The piece's ink alone, cropped to its box, as an 'L' image (ink bright) for preprocessing."""
-    x0, y0, x1, y1 = piece.box
-    return Image.fromarray(np.where(piece_mask(seg, piece), ink[y0:y1, x0:x1], 0).astype(np.uint8), "L")
+    return Image.fromarray(piece_pixels(ink, seg, piece), "L")
 
 
 def merge_candidates(seg: Segmentation) -> list[tuple[int, Piece]]:
@@ -197,18 +203,30 @@ def merge_candidates(seg: Segmentation) -> list[tuple[int, Piece]]:
     return out
 
 
+Cuts = list[tuple["Piece", "Piece"]]
+
+
 def cut_candidates(seg: Segmentation, piece: Piece, method: str = "network", aspect: float = SPLIT_ASPECT,
-                   drop_falls: bool = True, min_half: float = 0.0) -> list[tuple[Piece, Piece]]:
-    """A piece wider than ``aspect`` line heights -> (left, right) splits for the network to judge;
-    [] for a narrower piece. Candidates: the piece's components in two groups, left and right (when
-    it was merged from at most PART_CUTS); seams (:func:`seams`) from the deepest minimum of its
-    column ink count within CUT_RANGE of its width and from EVEN_CUTS columns evenly spread over
-    that range; with ``drop_falls``, the four drop-fall paths (:func:`drop_fall`) from that minimum and
-    from the middle column. Cuts dividing the ink alike are offered once, and none leaving a half smaller than
-    ``min_half`` line heights both ways (a sliver). ``method`` "projection": only the straight cut at the
-    deepest minimum."""
-    if (piece.width <= aspect * seg.line_height or piece.width < 4 or piece.height < MIN_CUT_HEIGHT
-            or piece.speckle):
+                   drop_falls: bool = True, min_half: float = 0.0,
+                   cuts_of: Callable[[Segmentation, Piece, str, bool], Cuts] | None = None) -> Cuts:
+    """A piece wider than ``aspect`` line heights -> (left, right) splits for the network to judge:
+    :func:`all_cuts` (or ``cuts_of``, which must give the same, e.g. remembered), but none leaving a half
+    smaller than ``min_half`` line heights both ways (a sliver); [] for a narrower piece."""
+    if piece.width <= aspect * seg.line_height:
+        return []
+    least = min_half * seg.line_height
+    return [pair for pair in (cuts_of or all_cuts)(seg, piece, method, drop_falls)
+            if all(max(half.width, half.height) >= least for half in pair)]
+
+
+def all_cuts(seg: Segmentation, piece: Piece, method: str = "network", drop_falls: bool = True) -> Cuts:
+    """Every (left, right) split of a piece offered, whatever its width (the line height plays no part).
+    Candidates: the piece's components in two groups, left and right (when it was merged from at most
+    PART_CUTS); seams (:func:`seams`) from the deepest minimum of its column ink count within CUT_RANGE of
+    its width and from EVEN_CUTS columns evenly spread over that range; with ``drop_falls``, the four
+    drop-fall paths (:func:`drop_fall`) from that minimum and from the middle column. Cuts dividing the
+    ink alike are offered once. ``method`` "projection": only the straight cut at the deepest minimum."""
+    if piece.width < 4 or piece.height < MIN_CUT_HEIGHT or piece.speckle:
         return []
     mask = piece_mask(seg, piece)
     if mask.mean() > SOLID_FILL:
@@ -244,7 +262,7 @@ def cut_candidates(seg: Segmentation, piece: Piece, method: str = "network", asp
             continue
         seen.add(key)
         halves = [_sub_piece(piece, left), _sub_piece(piece, mask & ~keep)]
-        if all(h is not None and max(h.width, h.height) >= min_half * seg.line_height for h in halves):
+        if halves[0] is not None and halves[1] is not None:
             out.append((halves[0], halves[1]))
     return out
 

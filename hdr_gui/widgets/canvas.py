@@ -43,6 +43,7 @@ class DrawingCanvas(QWidget):
     """Wide black canvas drawn on with the left mouse button; supports undo and clear."""
 
     strokes_changed = pyqtSignal()      # a stroke was started, undone or cleared
+    stroke_finished = pyqtSignal()      # a stroke was ended (the button released)
     ink_changed = pyqtSignal()          # the drawing changed in any way, mouse moves included
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -67,6 +68,10 @@ class DrawingCanvas(QWidget):
 
     def is_empty(self) -> bool:
         return not self._strokes
+
+    def is_drawing(self) -> bool:
+        """Whether a stroke is being drawn (the button is down)."""
+        return self._drawing
 
     def stroke_count(self) -> int:
         return len(self._strokes)
@@ -118,6 +123,7 @@ class DrawingCanvas(QWidget):
             self._strokes[-1].points.append(self._normalised(event))
             self.update()
             self.ink_changed.emit()
+            self.stroke_finished.emit()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

@@ -46,10 +46,10 @@ class FakeRecognizer(Recognizer):
         self.batches: list[np.ndarray] = []
         self.error: Exception | None = None
 
-    def recognize_inputs(self, inputs) -> Recognitions:
+    def recognize_inputs(self, inputs, known=None) -> Recognitions:
         if self.error is not None:
             raise self.error
-        recs = super().recognize_inputs(inputs)
+        recs = super().recognize_inputs(inputs, known)
         self.batches.append(recs.inputs)
         verdict = self.verdict or ("unsure" if self.confidence < UNSURE_THRESHOLD else "digit")
         return Recognitions(recs.probs, recs.inputs, recs.present, np.where(recs.present, verdict, "blank"))

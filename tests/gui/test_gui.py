@@ -204,6 +204,29 @@ def test_exception_in_slot_is_shown_and_window_survives(make_window, fake, messa
     assert window.digitLabel.text() == "7"
 
 
+def test_the_drawing_is_read_between_strokes_so_recognising_reads_no_ink_twice(make_window, fake, qtbot,
+                                                                               monkeypatch):
+    window = make_window(fake)
+    ones = [[(x + dx, y) for x, y in ONE[0]] for dx in (-0.3, 0.2, 0.7)]     # three pieces: each one read alone
+    with qtbot.waitSignal(window._read_ahead_timer.timeout):
+        draw(window.canvas, ones)
+    assert len(window.reading_memo) > 0
+    reads = []
+    monkeypatch.setattr(fake, "probabilities", lambda x: reads.append(len(x)) or np.tile(fake.net.probs, (len(x), 1)))
+    qtbot.mouseClick(window.recognizeButton, Qt.LeftButton)
+    assert window.digitLabel.text() == "777" and reads == []
+
+
+def test_a_failed_reading_between_strokes_is_left_for_recognise_to_report(make_window, fake, message_boxes, qtbot):
+    window = make_window(fake)
+    fake.error = RuntimeError("network exploded")
+    with qtbot.waitSignal(window._read_ahead_timer.timeout):
+        draw(window.canvas, SEVEN)
+    assert message_boxes == [] and len(window.reading_memo) == 0
+    qtbot.mouseClick(window.recognizeButton, Qt.LeftButton)
+    assert len(message_boxes) == 1 and "network exploded" in message_boxes[0][1]
+
+
 # --- MNIST mode ------------------------------------------------------------------------------
 
 def test_draw_button_enabled_only_in_mnist_mode(make_window, fake, qtbot):

@@ -291,9 +291,9 @@ def test_warm_up_reads_one_stroke_through_the_network(recognizer, monkeypatch):
     passes = []
     original = recognizer.recognize_inputs
 
-    def counted(inputs):
+    def counted(inputs, known=None):
         passes.append(len(inputs))
-        return original(inputs)
+        return original(inputs, known)
     monkeypatch.setattr(recognizer, "recognize_inputs", counted)
     assert warm_up(recognizer) is None
     assert passes and passes[0] >= 1
