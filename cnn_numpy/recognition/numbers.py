@@ -29,7 +29,7 @@ from ..data.image_files import ImageFileError, open_image
 from .calibration import solid_blobs
 from .paper import InkMap, ink_map, upright
 from .preprocess import normalize, preprocess
-from .reading_memo import ReadingMemo, pixels_key
+from .reading_memo import ReadingMemo, pack_mask, pixels_key, unpack_mask
 from .recognizer import Recognitions, Recognizer
 from .segment import (
     SPLIT_ASPECT,
@@ -218,10 +218,12 @@ def _cuts(seg: Segmentation, piece: Piece, split: str, aspect: float, drop_falls
         seen = memo.cuts.get(key)
         if seen is None:
             pairs = all_cuts(seg, piece, split, drop_falls)
-            memo.cuts.put(key, [((left.box, left.keep), (right.box, right.keep)) for left, right in pairs])
+            memo.cuts.put(key, [((left.box, pack_mask(left.keep)), (right.box, pack_mask(right.keep)))
+                                for left, right in pairs])
             return pairs
         parts = tuple(sorted(set(piece.parts)))      # a half's components: its piece's (see segment._sub_piece)
-        return [(Piece(lbox, parts, lkeep), Piece(rbox, parts, rkeep)) for (lbox, lkeep), (rbox, rkeep) in seen]
+        return [(Piece(lbox, parts, unpack_mask(lkeep)), Piece(rbox, parts, unpack_mask(rkeep)))
+                for (lbox, lkeep), (rbox, rkeep) in seen]
     return cut_candidates(seg, piece, split, aspect, drop_falls, SLIVER, cuts_of=remembered)
 
 

@@ -5,7 +5,7 @@ import numpy as np
 from number_drawings import canvas
 
 from cnn_numpy.recognition.numbers import read_number
-from cnn_numpy.recognition.reading_memo import ReadingMemo, _Table
+from cnn_numpy.recognition.reading_memo import ReadingMemo, _Table, pack_mask, unpack_mask
 
 
 def same_reading(a, b) -> bool:
@@ -68,3 +68,11 @@ def test_a_memo_table_keeps_the_most_recently_used():
     assert table.get("a") == 1          # "a" used last: "b" goes first
     table.put("c", 3)
     assert (table.get("a"), table.get("b"), table.get("c"), len(table)) == (1, None, 3, 2)
+
+
+def test_masks_are_remembered_packed_bit_for_bit():
+    rng = np.random.default_rng(0)
+    for shape in [(1, 1), (3, 5), (17, 9), (40, 33)]:
+        mask = rng.random(shape) < 0.4
+        packed = pack_mask(mask)
+        assert len(packed[1]) == -(-mask.size // 8) and np.array_equal(unpack_mask(packed), mask)
