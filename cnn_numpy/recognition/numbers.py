@@ -63,7 +63,7 @@ WHOLE_SURE = 0.8        # a picture of two pieces is one digit when read whole a
 # set: single digits read otherwise than by the one-digit path 16 -> 8 of 4,346 (UNIPEN dev) and 1 -> 0 of 3,498
 # (pendigits test), no development number read differently (seeds 0 and 1); 0.9: 10 and 0; three pieces: no gain.
 MARKS_SHARE = 0.5        # a picture more than this share of whose pieces are not digits is marks, not a number:
-# its unsure pieces are not read as digits either (see _doubt_marks)
+MARKS_SURE = 0.9         # its unsure pieces, and its digits read less sure than this, are not digits (_doubt_marks)
 SLIVER = 0.35           # no cut is offered that leaves a half smaller than this many line heights both ways: such
 # slivers (a stroke's end, a 5's flag tip) were read as sure 1s ("25" read "25111"). Chosen on the development numbers
 # (seeds 0 and 1): 1,364 -> 1,376 of 1,600 read exactly, none read worse; 0.12 (the specks' size): 1,370; 0.25: 1,375;
@@ -228,12 +228,15 @@ def _cuts(seg: Segmentation, piece: Piece, split: str, aspect: float, drop_falls
 
 
 def _doubt_marks(readings: list[DigitReading]) -> tuple[DigitReading, ...]:
-    """The readings of a picture, its unsure ones called not digits when more than MARKS_SHARE of them are not
-    digits: marks, not a number. Noise pictures read with a digit or an unsure one 24 -> 15 and 23 -> 12 of 300
-    (noise_images of seeds 7 and 123); the 1,600 development numbers, the scribbles and the scrawls read as before."""
+    """The readings of a picture, its unsure ones and its digits read less sure than MARKS_SURE called not digits
+    when more than MARKS_SHARE of them are not digits: marks, not a number. Noise pictures read with a digit or an
+    unsure one 24 -> 15 and 23 -> 12 of 300 (noise_images of seeds 7 and 123) for the unsure ones; read with a digit
+    11 -> 4 and 8 -> 4 for the digits (0.8: 7 and 5; 0.95: 4 and 4); the 1,600 development numbers, the scribbles
+    and the scrawls read as before."""
     if sum(d.verdict == "not_digit" for d in readings) <= MARKS_SHARE * len(readings):
         return tuple(readings)
-    return tuple(replace(d, verdict="not_digit") if d.verdict == "unsure" else d for d in readings)
+    return tuple(replace(d, verdict="not_digit") if d.verdict == "unsure" or d.confidence < MARKS_SURE else d
+                 for d in readings)
 
 
 def _floored(recs: Recognitions, speckle: list[bool] = ()) -> Recognitions:

@@ -134,16 +134,17 @@ def test_speckle_beside_a_number_is_not_read_as_digits(recognizer):
     assert reading.digits[-1].verdict == "not_digit"
 
 
-def _piece(verdict: str, digit: int = 3) -> DigitReading:
-    return DigitReading(digit, 0.6, verdict, 8, (0, 0, 1, 1), np.zeros((28, 28), np.float32), np.zeros(10, np.float32))
+def _piece(verdict: str, digit: int = 3, confidence: float = 0.6) -> DigitReading:
+    return DigitReading(digit, confidence, verdict, 8, (0, 0, 1, 1), np.zeros((28, 28), np.float32),
+                        np.zeros(10, np.float32))
 
 
 def test_unsure_marks_among_non_digits_are_no_digits():
-    """A picture most of whose pieces are not digits is marks: its unsure pieces do not enter the number, its sure
-    digits do; in a picture of digits an unsure piece stays a digit."""
+    """A picture most of whose pieces are not digits is marks: its unsure pieces and its digits read less sure than
+    MARKS_SURE do not enter the number, its sure digits do; in a picture of digits an unsure piece stays a digit."""
     marks = numbers._doubt_marks([_piece("not_digit"), _piece("unsure"), _piece("not_digit"), _piece("not_digit"),
-                                  _piece("digit", 5)])
-    assert [d.verdict for d in marks] == ["not_digit"] * 4 + ["digit"]
+                                  _piece("not_digit"), _piece("digit", 5, 0.95), _piece("digit", 8, 0.8)])
+    assert [d.verdict for d in marks] == ["not_digit"] * 5 + ["digit", "not_digit"]
     assert NumberReading(marks, False).text == "5"
     half = numbers._doubt_marks([_piece("not_digit"), _piece("unsure"), _piece("not_digit"), _piece("digit", 5)])
     assert NumberReading(half, False).text == "35"
