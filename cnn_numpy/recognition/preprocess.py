@@ -141,8 +141,12 @@ def _cells_to_pixels(cells: np.ndarray, step: int, size: tuple[int, int]) -> np.
 
 
 def stroke_width(ink: Image.Image) -> float:
-    """Mean stroke width in pixels: twice the ink area over the ink's outline length."""
-    b = pixels(ink) > 127
+    """Mean stroke width in pixels of an ink image (ink above half strength)."""
+    return mask_stroke_width(pixels(ink) > 127)
+
+
+def mask_stroke_width(b: np.ndarray) -> float:
+    """(h, w) bool ink -> mean stroke width in pixels: twice the ink area over the ink's outline length."""
     area = np.count_nonzero(b)
     outline = (np.count_nonzero(b[:, 1:] != b[:, :-1]) + np.count_nonzero(b[1:] != b[:-1])
                + 2 * (np.count_nonzero(b[:, 0]) + np.count_nonzero(b[0])))

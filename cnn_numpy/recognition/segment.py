@@ -34,6 +34,7 @@ import numpy as np
 from PIL import Image
 
 from .components import components, union
+from .preprocess import mask_stroke_width
 
 MAX_PIECES = 32          # pieces reported; more are ignored and the reading says so
 MAX_COMPONENTS = 4096    # more components than this is a texture or noise: no pieces, capped
@@ -207,16 +208,21 @@ Cuts = list[tuple["Piece", "Piece"]]
 
 
 def cut_candidates(seg: Segmentation, piece: Piece, method: str = "network", aspect: float = SPLIT_ASPECT,
-                   drop_falls: bool = True, min_half: float = 0.0,
+                   drop_falls: bool = True, min_half: float = 0.0, min_width: float = 0.0,
                    cuts_of: Callable[[Segmentation, Piece, str, bool], Cuts] | None = None) -> Cuts:
     """A piece wider than ``aspect`` line heights -> (left, right) splits for the network to judge:
     :func:`all_cuts` (or ``cuts_of``, which must give the same, e.g. remembered), but none leaving a half
-    smaller than ``min_half`` line heights both ways (a sliver); [] for a narrower piece."""
+    smaller than ``min_half`` line heights both ways, or narrower than ``min_width`` of the piece's strokes
+    (slivers); [] for a narrower piece."""
     if piece.width <= aspect * seg.line_height:
         return []
     least = min_half * seg.line_height
-    return [pair for pair in (cuts_of or all_cuts)(seg, piece, method, drop_falls)
-            if all(max(half.width, half.height) >= least for half in pair)]
+    pairs = [pair for pair in (cuts_of or all_cuts)(seg, piece, method, drop_falls)
+             if all(max(half.width, half.height) >= least for half in pair)]
+    if min_width and pairs:
+        thinnest = min_width * mask_stroke_width(piece_mask(seg, piece))
+        pairs = [pair for pair in pairs if all(half.width >= thinnest for half in pair)]
+    return pairs
 
 
 def all_cuts(seg: Segmentation, piece: Piece, method: str = "network", drop_falls: bool = True) -> Cuts:

@@ -10,6 +10,7 @@ from number_drawings import canvas
 from PIL import Image, ImageDraw
 
 from cnn_numpy.recognition.paper import ink_map
+from cnn_numpy.recognition.preprocess import mask_stroke_width
 from cnn_numpy.recognition.segment import (
     EVEN_CUTS,
     MAX_PIECES,
@@ -20,6 +21,7 @@ from cnn_numpy.recognition.segment import (
     cut_candidates,
     drop_fall,
     merge_candidates,
+    piece_mask,
     segment,
 )
 
@@ -123,6 +125,21 @@ def test_no_cut_leaves_a_sliver_when_asked():
     assert min(smallest) < 0.35 < max(smallest)
     kept = cut_candidates(seg, piece, aspect=0.0, min_half=0.35)
     assert [(a.box, b.box) for a, b in kept] == [(a.box, b.box) for (a, b), s in zip(cuts, smallest) if s >= 0.35]
+
+
+def test_no_cut_leaves_a_half_thinner_than_its_strokes_when_asked():
+    image = Image.new("L", (220, 280), 0)
+    draw = ImageDraw.Draw(image)
+    draw.line((60, 60, 60, 220), fill=255, width=12)
+    draw.line((60, 60, 200, 60), fill=255, width=12)
+    seg = segment(np.asarray(image))
+    piece = seg.pieces[0]
+    stroke = mask_stroke_width(piece_mask(seg, piece))
+    cuts = cut_candidates(seg, piece, aspect=0.0)
+    thinnest = [min(h.width for h in pair) / stroke for pair in cuts]
+    assert 6 < stroke <= 12 and min(thinnest) < 1 < max(thinnest)      # the pen is 12 px (the estimate is lower)
+    kept = cut_candidates(seg, piece, aspect=0.0, min_width=1.0)
+    assert [(a.box, b.box) for a, b in kept] == [(a.box, b.box) for (a, b), t in zip(cuts, thinnest) if t >= 1]
 
 
 def test_a_flag_beside_its_body_is_offered_as_one_piece():
