@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 PICTURE_FILTER = "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp *.ppm *.pgm"
 DIGIT_POINTS = (60, 40, 28)     # font size of the answer: one digit, up to four, more
-READ_AHEAD_MS = 30      # the drawing is read this long after a stroke ends (the stroke is painted first)
+READ_AHEAD_MS = 30              # the drawing is read this long after a stroke ends (the stroke is painted first)
 SAMPLE_MARGIN = 0.15            # a corrected piece of a number is kept with this margin (of its longer side)
 
 
