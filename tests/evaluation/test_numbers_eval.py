@@ -12,7 +12,7 @@ from pen_files import LINE, RING, SEVEN, pendigits_text, write_unipen
 from cnn_numpy.data import pendigits
 from cnn_numpy.data.strokes import PenDigits, render_all
 from cnn_numpy.evaluation.calibrate import noise_images
-from cnn_numpy.evaluation.number_sets import MEDIA, number_samples
+from cnn_numpy.evaluation.number_sets import MEDIA, canvas_number, canvas_strokes, number_samples
 from cnn_numpy.evaluation.numbers import error_kinds, not_digit_check, scrawls, single_digit_check
 from cnn_numpy.nn.convnet import ConvNetConfig, SimpleConvNet
 from cnn_numpy.recognition.recognizer import Recognizer
@@ -45,6 +45,15 @@ def test_numbers_are_by_one_writer_and_reproducible(medium):
         else:
             assert sample.image.format == "JPEG" and sample.image.mode in ("L", "RGB")
     assert {s.writer for s in first} == {"a", "b", "c"}
+
+
+def test_a_number_written_stroke_by_stroke_ends_as_the_number_drawn():
+    strokes = [[np.asarray(s, np.float32) for s in shape] for shape in (LINE, RING, SEVEN)]
+    written = canvas_strokes(strokes, 1.0, np.random.default_rng(5))
+    image, touching = canvas_number(strokes, 1.0, np.random.default_rng(5))
+    assert touching == written.touching and np.array_equal(np.asarray(written.draw()), np.asarray(image))
+    inks = [np.asarray(written.draw(count)) > 0 for count in range(1, len(written.strokes) + 1)]
+    assert all((a <= b).all() and a.sum() < b.sum() for a, b in zip(inks, inks[1:]))     # each stroke adds ink
 
 
 def test_single_digit_check_counts_both_readings():
