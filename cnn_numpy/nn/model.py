@@ -66,10 +66,11 @@ class Sequential:
         clone.loss_layer = copy.copy(self.loss_layer)   # same kind of loss, its own cached batch
         return clone
 
-    def forward(self, x: np.ndarray, train: bool = False) -> np.ndarray:
-        """(N, ...) -> logits (N, classes); ``train`` switches dropout on."""
+    def forward(self, x: np.ndarray, train: bool = False, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """(N, ...) -> logits (N, classes); ``train`` switches dropout on. With ``start`` and ``stop``, only
+        layers[start:stop]: ``x`` is then what the layers below ``start`` made of the images."""
         x = np.asarray(x, dtype=self.dtype)
-        for layer in self.layers:
+        for layer in self.layers[start:stop]:
             x = layer.forward(x, train)
         return x
 
@@ -78,10 +79,17 @@ class Sequential:
         out = [softmax(self.forward(x[i:i + batch_size])) for i in range(0, len(x), batch_size)]
         return np.concatenate(out) if out else np.zeros((0, self.classes), self.dtype)
 
-    def predict_logits(self, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
-        """(N, ...) -> logits (N, classes), in batches to bound memory."""
-        out = [self.forward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
+    def predict_logits(self, x: np.ndarray, batch_size: int = 1000, start: int = 0) -> np.ndarray:
+        """(N, ...) -> logits (N, classes), in batches to bound memory; with ``start``, ``x`` is what
+        :meth:`features` made of the images with that ``stop`` (the same logits, bit for bit)."""
+        out = [self.forward(x[i:i + batch_size], start=start) for i in range(0, len(x), batch_size)]
         return np.concatenate(out) if out else np.zeros((0, self.classes), self.dtype)
+
+    def features(self, x: np.ndarray, stop: int, batch_size: int = 1000) -> np.ndarray:
+        """(N, ...) -> what layers[:stop] make of the images, in the batches :meth:`predict_logits` reads: to read
+        them again cheaply while only the layers from ``stop`` up change (fine-tuning the top layers)."""
+        out = [self.forward(x[i:i + batch_size], stop=stop) for i in range(0, len(x), batch_size)]
+        return np.concatenate(out) if out else np.asarray(x, self.dtype)[:0]
 
     def input_gradient(self, dout: np.ndarray) -> np.ndarray:
         """The gradient with respect to the input of the last forward pass, given ``dout``, the gradient

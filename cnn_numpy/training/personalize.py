@@ -37,6 +37,7 @@ from ..data.templates import jittered
 from ..errors import HdrError
 from ..files import sha256_file
 from ..nn.convnet import SimpleConvNet
+from ..nn.layers import softmax
 from ..nn.optimizers import Adam, cosine_lr
 from ..paths import DEFAULT_WEIGHTS
 from ..recognition.calibration import nll
@@ -150,10 +151,10 @@ def _batch_plan(labels: np.ndarray, size: int, share: float, rng: np.random.Gene
     return digits, (learn[digits] & (rng.random(size) < share)) | (has_own[digits] & ~has_replay[digits])
 
 
-def _unsure_digits(net: SimpleConvNet, x: np.ndarray, y: np.ndarray, margin: float) -> np.ndarray:
-    """(10,) bool: the digits of which ``net`` gives some sample (x (N, 1, 28, 28), y (N,)) a probability of
-    its own digit below ``margin``."""
-    sure = net.predict_proba(x)[np.arange(len(y)), y] >= margin
+def _unsure_digits(net: SimpleConvNet, features: np.ndarray, y: np.ndarray, margin: float, start: int) -> np.ndarray:
+    """(10,) bool: the digits of which ``net`` gives some sample (``features``: what its layers below ``start``
+    make of the samples, see Sequential.features; y (N,)) a probability of its own digit below ``margin``."""
+    sure = softmax(net.predict_logits(features, start=start))[np.arange(len(y)), y] >= margin
     return np.bincount(y[~sure], minlength=10)[:10] > 0
 
 
@@ -194,6 +195,8 @@ def fine_tune(net: SimpleConvNet, inputs: np.ndarray, labels: np.ndarray, config
     replay_labels = np.asarray(replay[1], np.int64) if replay is not None else None
     replay_of = [np.flatnonzero(replay_labels == d) for d in range(10)] if replay is not None else []
     every = max(1, len(y_own) // config.batch_size)    # check every so often: about a batch's forward pass a step
+    frozen = min(i for i, _ in slots.values())          # the layers below it never change: read them once
+    own_features = tuned.features(x_own, frozen) if partial else None
     learning = None
     optimizer = Adam()
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -201,7 +204,7 @@ def fine_tune(net: SimpleConvNet, inputs: np.ndarray, labels: np.ndarray, config
             if cancelled is not None and cancelled():
                 raise Cancelled("Personalising was cancelled; nothing was written.")
             if partial and step % every == 0:
-                learning = _unsure_digits(tuned, x_own, y_own, config.fit_margin)
+                learning = _unsure_digits(tuned, own_features, y_own, config.fit_margin, frozen)
                 if not learning.any():                 # every sample is read surely: done early
                     if progress is not None:
                         progress(1.0)
@@ -225,19 +228,21 @@ def fine_tune(net: SimpleConvNet, inputs: np.ndarray, labels: np.ndarray, config
             optimizer.update(trained, grads, cosine_lr(lr, step, config.steps, config.warmup))
             if progress is not None:
                 progress((step + 1) / config.steps)
-    kept = (_scale_back(net, tuned, base, check, config.tolerance, config.loss_tolerance) if check is not None
-            else 1.0)
+    kept = (_scale_back(net, tuned, base, check, config.tolerance, config.loss_tolerance, frozen)
+            if check is not None else 1.0)
     return tuned, kept
 
 
-def _check_scores(net: SimpleConvNet, check: tuple[np.ndarray, np.ndarray]) -> tuple[float, float]:
-    """(accuracy, mean log-loss) of ``net`` on the check images, from one pass."""
-    logits = net.predict_logits(check[0])
+def _check_scores(net: SimpleConvNet, check: tuple[np.ndarray, np.ndarray], start: int) -> tuple[float, float]:
+    """(accuracy, mean log-loss) of ``net`` on the check images (``check[0]``: what the layers below ``start``
+    make of them), from one pass."""
+    logits = net.predict_logits(check[0], start=start)
     return float(np.mean(logits.argmax(axis=1) == check[1])), nll(logits, check[1], 1.0)
 
 
 def _scale_back(net: SimpleConvNet, tuned: SimpleConvNet, base: dict[str, np.ndarray],
-                check: tuple[np.ndarray, np.ndarray], tolerance: float, loss_tolerance: float) -> float:
+                check: tuple[np.ndarray, np.ndarray], tolerance: float, loss_tolerance: float, frozen: int = 0
+                ) -> float:
     """Keep the largest share of the fine-tuning's change (1, 3/4, 1/2, 1/4, 0; ``tuned``'s parameters
     moved back along the straight line to ``base``) with which ``tuned`` reads the ``check`` images
     (x (M, 1, 28, 28), y (M,)) at most ``tolerance`` less accurately than ``net``, with a mean log-loss
@@ -246,14 +251,16 @@ def _scale_back(net: SimpleConvNet, tuned: SimpleConvNet, base: dict[str, np.nda
     A writer's digit can look like another digit of everyone else (a 6 drawn as a straight stroke with a
     tiny loop is most people's 1): learning it fully would misread everyone's 1s. The check images are
     training images, read so surely that a few flips hide in the accuracy; the log-loss shows the drift
-    (test-w5's 6s: 0.0113 -> 0.0252, every other development writer's change lowered it or kept it within 4 %)."""
-    accuracy, loss = _check_scores(net, check)
+    (test-w5's 6s: 0.0113 -> 0.0252, every other development writer's change lowered it or kept it within 4 %).
+    The layers below ``frozen`` are the same in both networks: the check images go through them once."""
+    check = net.features(check[0], frozen), check[1]
+    accuracy, loss = _check_scores(net, check, frozen)
     floor, ceiling = accuracy - tolerance, loss * (1 + loss_tolerance)
     change = {k: tuned.params[k] - base[k] for k in tuned.params}
     for share in (1.0, 0.75, 0.5, 0.25):
         for k, p in tuned.params.items():
             np.add(base[k], np.float32(share) * change[k], out=p)
-        accuracy, loss = _check_scores(tuned, check)
+        accuracy, loss = _check_scores(tuned, check, frozen)
         if accuracy >= floor and loss <= ceiling:
             return share
     for k, p in tuned.params.items():

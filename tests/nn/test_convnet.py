@@ -47,3 +47,14 @@ def test_shape_mismatch_is_named():
 def test_invalid_config_is_refused():
     with pytest.raises(ValueError, match="pool"):
         ConvNetConfig(pool="median")
+
+
+@pytest.mark.parametrize("stop", [0, 3, 6])
+def test_logits_from_features_are_the_logits_bit_for_bit(stop):
+    """Reading images once through the layers below ``stop`` and the rest later (fine-tuning's checks) gives the
+    same logits as one pass, in the same batches."""
+    net = SimpleConvNet(ConvNetConfig(filter_num=4, hidden=16), seed=0)
+    x = np.random.default_rng(0).random((25, 1, 28, 28), dtype=np.float32)
+    features = net.features(x, stop, batch_size=10)
+    assert features.shape[0] == 25 and (stop == 0 or features.shape[1:] != x.shape[1:])
+    assert np.array_equal(net.predict_logits(features, batch_size=10, start=stop), net.predict_logits(x, batch_size=10))
